@@ -1,0 +1,1 @@
+"""E-Waste Exchange: a traceable chain from household pickup to licensed dismantling."""

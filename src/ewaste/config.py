@@ -1,0 +1,41 @@
+"""Settings for every front door, read from the environment (prefix EWASTE_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "development-only-secret-change-me"  # noqa: S105 - a known placeholder
+
+
+class Settings(BaseSettings):
+    """Validated configuration; refuses the placeholder secret outside development."""
+
+    model_config = SettingsConfigDict(env_prefix="EWASTE_", env_file=None, extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{Path('var/ewaste.db')}")
+    secret_key: str = PLACEHOLDER_SECRET
+    session_cookie_secure: bool = False
+    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    quote_valid_minutes: int = Field(default=24 * 60, ge=1)
+    platform_fee_basis_points: int = Field(default=200, ge=0, le=10_000)
+    reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("EWASTE_SECRET_KEY must be set in production")
+        if self.env == "production" and not self.session_cookie_secure:
+            raise ValueError("EWASTE_SESSION_COOKIE_SECURE must be true in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded default database."""
+        return self.database_url.startswith("sqlite")

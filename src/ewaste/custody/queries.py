@@ -1,0 +1,90 @@
+"""Read models of units for other domains, pages and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ewaste.custody.models import Unit
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit as other domains see it."""
+
+    id: int
+    code: str
+    category_code: str
+    holder_id: int
+    household_id: int
+    status: str
+    door_grams: int
+    source_ref: str
+
+
+def _row(unit: Unit) -> UnitRow:
+    return UnitRow(
+        unit.id,
+        unit.code,
+        unit.category_code,
+        unit.holder_id,
+        unit.household_id,
+        unit.status,
+        unit.door_grams,
+        unit.source_ref,
+    )
+
+
+def units_held_by(
+    session: Session, holder_id: int, *, status: str | None = None
+) -> Sequence[UnitRow]:
+    """Units currently held by an organisation (optionally in one status), by id."""
+    stmt = select(Unit).where(Unit.holder_id == holder_id).order_by(Unit.id)
+    if status is not None:
+        stmt = stmt.where(Unit.status == status)
+    return [_row(u) for u in session.scalars(stmt)]
+
+
+def units_by_ids(session: Session, unit_ids: Sequence[int]) -> Sequence[UnitRow]:
+    """Units with these ids, by id."""
+    stmt = select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.id)
+    return [_row(u) for u in session.scalars(stmt)]
+
+
+def units_from_source(session: Session, source_ref: str) -> Sequence[UnitRow]:
+    """Units produced by one business document ("pickup:12"), by id."""
+    stmt = select(Unit).where(Unit.source_ref == source_ref).order_by(Unit.id)
+    return [_row(u) for u in session.scalars(stmt)]
+
+
+def units_and_grams_by_category(session: Session) -> dict[str, tuple[int, int]]:
+    """{category: (units, door grams)} over every tagged unit."""
+    stmt = select(Unit.category_code, func.count(Unit.id), func.sum(Unit.door_grams)).group_by(
+        Unit.category_code
+    )
+    return {code: (int(n), int(g or 0)) for code, n, g in session.execute(stmt).tuples()}
+
+
+def units_by_status(session: Session) -> dict[str, int]:
+    """{status: count} over every unit."""
+    stmt = select(Unit.status, func.count(Unit.id)).group_by(Unit.status)
+    return {status: int(n) for status, n in session.execute(stmt).tuples()}
+
+
+def held_grams_by_holder(session: Session, *, status: str) -> dict[int, int]:
+    """{holder: door grams} of units in one status (e.g. what collectors carry now)."""
+    stmt = (
+        select(Unit.holder_id, func.sum(Unit.door_grams))
+        .where(Unit.status == status)
+        .group_by(Unit.holder_id)
+    )
+    return {int(h): int(g or 0) for h, g in session.execute(stmt).tuples()}
+
+
+def units_by_codes(session: Session, codes: Sequence[str]) -> Sequence[UnitRow]:
+    """Units with these codes, by id (unknown codes are left out)."""
+    stmt = select(Unit).where(Unit.code.in_(codes)).order_by(Unit.id)
+    return [_row(u) for u in session.scalars(stmt)]

@@ -1,0 +1,161 @@
+"""Custody use cases: tag a unit at the door and record each later handover."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ewaste.custody.access import access_unit_trace
+from ewaste.custody.models import CustodyEvent, Unit
+from ewaste.custody.repository import CustodyRepository
+from ewaste.custody.rules import (
+    HandoverKind,
+    UnitNotFound,
+    UnitStatus,
+    WrongHolder,
+    new_unit_code,
+    next_unit_status,
+    parse_unit_code,
+)
+from ewaste.custody.trace import UnitTrace, unit_trace
+from ewaste.identity import Actor
+from ewaste.kernel.errors import InvalidInput
+from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.quantities import Mass
+
+
+class DuplicateUnitCodes(InvalidInput):
+    """The same unit code was given twice in one handover."""
+
+    code = "custody.duplicate_unit_codes"
+    message = "Unit code {unit_code} appears more than once."
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """Where, when and by whom a handover happened, shared by every unit in it."""
+
+    kind: HandoverKind
+    from_id: int
+    to_id: int
+    at: datetime
+    place: GeoPoint | None
+    ref: str
+    evidence: str = ""
+
+
+def tag_unit(
+    session: Session,
+    *,
+    actor: Actor,
+    category_code: str,
+    household_id: int,
+    source_ref: str,
+    mass: Mass,
+    place: GeoPoint | None,
+    now: datetime,
+    evidence: str = "",
+) -> Unit:
+    """Create a unit with a fresh code, held by the actor's organisation, and its first event.
+
+    The first event is the household's handover to the collector at the door.
+    Runs inside the caller's transaction.
+    """
+    if mass.grams <= 0:
+        raise InvalidInput("A unit must weigh more than 0 g.", grams=mass.grams)
+    repo = CustodyRepository(session)
+    code = new_unit_code()
+    while repo.unit_by_code(code) is not None:  # 60 random bits: practically never loops
+        code = new_unit_code()
+    status = next_unit_status(None, HandoverKind.COLLECT)
+    unit = Unit(
+        code=code,
+        category_code=category_code,
+        household_id=household_id,
+        holder_id=actor.organisation_id,
+        source_ref=source_ref,
+        door_grams=mass.grams,
+        status=status.value,
+        tagged_at=now,
+    )
+    repo.add_unit(unit)
+    repo.append_event(
+        CustodyEvent(
+            unit_id=unit.id,
+            seq=1,
+            kind=HandoverKind.COLLECT.value,
+            from_id=household_id,
+            to_id=actor.organisation_id,
+            occurred_at=now,
+            lat=place.lat if place else None,
+            lon=place.lon if place else None,
+            grams=mass.grams,
+            evidence=evidence,
+            ref=source_ref,
+            recorded_by=actor.user_id,
+        )
+    )
+    return unit
+
+
+def hand_over(
+    session: Session,
+    *,
+    actor: Actor,
+    unit_codes: Sequence[str],
+    handover: Handover,
+    grams_by_code: dict[str, int] | None = None,
+) -> Sequence[Unit]:
+    """Record one handover for each unit, in unit-id order, and move each unit's status.
+
+    Raises InvalidUnitCode, DuplicateUnitCodes, UnitNotFound (a code we do not know),
+    WrongHolder (the giver does not hold it) and IllegalHandover (out of order).
+    Every unit is checked before anything is written, so a bad code changes nothing.
+    """
+    codes = [parse_unit_code(c) for c in unit_codes]
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise DuplicateUnitCodes(unit_code=code)
+        seen.add(code)
+    repo = CustodyRepository(session)
+    units = repo.units_by_codes_for_update(codes)
+    found = {u.code for u in units}
+    for code in codes:
+        if code not in found:
+            raise UnitNotFound(unit_code=code)
+    for unit in units:
+        if unit.holder_id != handover.from_id:
+            raise WrongHolder(unit_code=unit.code)
+        next_unit_status(UnitStatus(unit.status), handover.kind)
+    for unit in units:
+        grams = (grams_by_code or {}).get(unit.code, 0)
+        repo.append_event(
+            CustodyEvent(
+                unit_id=unit.id,
+                seq=repo.last_seq(unit.id) + 1,
+                kind=handover.kind.value,
+                from_id=handover.from_id,
+                to_id=handover.to_id,
+                occurred_at=handover.at,
+                lat=handover.place.lat if handover.place else None,
+                lon=handover.place.lon if handover.place else None,
+                grams=grams,
+                evidence=handover.evidence,
+                ref=handover.ref,
+                recorded_by=actor.user_id,
+            )
+        )
+        unit.apply(handover.kind, from_id=handover.from_id, to_id=handover.to_id)
+    session.flush()
+    return units
+
+
+
+def trace_unit(session: Session, *, actor: Actor, unit_code: str) -> UnitTrace:
+    """The chain of a unit the actor may see; UnitNotFound otherwise (no probing of codes)."""
+    unit = access_unit_trace(session, actor=actor, unit_code=unit_code)
+    return unit_trace(session, unit)

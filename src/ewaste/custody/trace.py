@@ -1,0 +1,115 @@
+"""The custody chain of a unit, read in one ordered query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ewaste import identity
+
+from ewaste.custody.models import CustodyEvent, Unit
+from ewaste.custody.rules import ChainLink, HandoverKind, chain_is_complete, chain_problems
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One handover as shown to people: roles and names, never personal contact data."""
+
+    seq: int
+    kind: str
+    from_role: str
+    from_name: str
+    to_role: str
+    to_name: str
+    occurred_at: datetime
+    lat: float | None
+    lon: float | None
+    grams: int
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTrace:
+    """A unit and its ordered chain, with whether the chain is consistent and complete."""
+
+    code: str
+    category_code: str
+    status: str
+    door_grams: int
+    steps: tuple[TraceStep, ...]
+    problems: tuple[str, ...]
+    complete: bool
+
+
+def unit_trace(session: Session, unit: Unit) -> UnitTrace:
+    """The full chain of `unit`, oldest first. Households appear by role only."""
+    stmt = select(CustodyEvent).where(CustodyEvent.unit_id == unit.id).order_by(CustodyEvent.seq)
+    events = session.scalars(stmt).all()
+    labels = identity.organisation_labels(
+        session, [e.from_id for e in events] + [e.to_id for e in events]
+    )
+    steps: list[TraceStep] = []
+    links: list[ChainLink] = []
+    for event in events:
+        from_role, from_name = labels.get(event.from_id, ("unknown", ""))
+        to_role, to_name = labels.get(event.to_id, ("unknown", ""))
+        steps.append(
+            TraceStep(
+                seq=event.seq,
+                kind=event.kind,
+                from_role=from_role,
+                from_name=_public_name(from_role, from_name),
+                to_role=to_role,
+                to_name=_public_name(to_role, to_name),
+                occurred_at=event.occurred_at,
+                lat=None if from_role == "household" else event.lat,
+                lon=None if from_role == "household" else event.lon,
+                grams=event.grams,
+                ref=event.ref,
+            )
+        )
+        links.append(ChainLink(HandoverKind(event.kind), event.from_id, event.to_id, event.grams))
+    return UnitTrace(
+        code=unit.code,
+        category_code=unit.category_code,
+        status=unit.status,
+        door_grams=unit.door_grams,
+        steps=tuple(steps),
+        problems=tuple(chain_problems(links)),
+        complete=chain_is_complete(links),
+    )
+
+
+def chain_completeness(session: Session) -> tuple[int, int]:
+    """(complete, total) over every unit: complete chains end in a consistent dismantling."""
+    total = int(session.execute(select(func.count(Unit.id))).scalar_one())
+    stmt = select(CustodyEvent).order_by(CustodyEvent.unit_id, CustodyEvent.seq)
+    complete = 0
+    current: int | None = None
+    links: list[ChainLink] = []
+    for event in session.scalars(stmt):
+        if event.unit_id != current:
+            complete += chain_is_complete(links)
+            current, links = event.unit_id, []
+        links.append(ChainLink(HandoverKind(event.kind), event.from_id, event.to_id, event.grams))
+    complete += chain_is_complete(links)
+    return complete, total
+
+
+def units_of_household(session: Session, household_id: int) -> Sequence[tuple[str, str, str]]:
+    """(code, category, status) of every unit a household handed over, newest first."""
+    stmt = (
+        select(Unit.code, Unit.category_code, Unit.status)
+        .where(Unit.household_id == household_id)
+        .order_by(Unit.id.desc())
+    )
+    return list(session.execute(stmt).tuples())
+
+
+def _public_name(role: str, name: str) -> str:
+    # A household's name is personal data: the chain shows only that it was a household.
+    return "" if role == "household" else name

@@ -1,0 +1,49 @@
+"""Engine and session factory built from Settings; no module-level engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine for `url`; SQLite gets foreign keys, WAL and synchronous=FULL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; take it over so that
+        # SAVEPOINTs and write locks behave (SQLAlchemy docs, "Serializable isolation").
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A factory of sessions that never expire objects on commit (pages render after it)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def is_sqlite(session: Session) -> bool:
+    """True when the session talks to SQLite (no row locks, no SKIP LOCKED)."""
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
+    # failing with "database is locked" half-way through a transaction.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,317 @@
+"""Exchange use cases (foundation): station intake, lots, fixed-price sale, shipping, reception."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ewaste import catalog, custody, identity, ledger
+from ewaste.exchange import rules
+from ewaste.exchange.access import access_lot, access_lot_for_reading
+from ewaste.exchange.models import Lot, LotStatusChange, LotUnit, StationReceipt
+from ewaste.exchange.queries import LotView, lot_view, units_in_any_lot
+from ewaste.exchange.repository import ExchangeRepository
+from ewaste.exchange.rules import (
+    LotEvent,
+    LotStatus,
+    MixedLot,
+    NotACollector,
+    Reconciliation,
+    UnitAlreadyInLot,
+    UnitsNotInLot,
+)
+from ewaste.identity import Actor, Permission
+from ewaste.kernel.money import Money
+from ewaste.kernel.quantities import Mass
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptView:
+    """A station's intake of a collector's delivery."""
+
+    id: int
+    station_id: int
+    collector_id: int
+    unit_count: int
+    grams: int
+    paid: Money
+    received_at: datetime
+
+
+def receive_at_station(
+    session: Session,
+    *,
+    actor: Actor,
+    collector_id: int,
+    unit_codes: Sequence[str],
+    now: datetime,
+) -> ReceiptView:
+    """Scan a collector's units into the actor's station and pay the collector for them.
+
+    The collector is paid each category's station price. Raises MissingPermission,
+    NotACollector, EmptySelection, InvalidUnitCode, UnitNotFound, WrongHolder,
+    IllegalHandover, InsufficientFunds; nothing is written when any is raised.
+    """
+    actor.require(Permission.STATION_UNIT_RECEIVE)
+    codes = [custody.parse_unit_code(c) for c in unit_codes]
+    rules.check_selection(codes)
+    collector = identity.organisation_row(session, collector_id)
+    if collector is None or collector.role != identity.Role.COLLECTOR.value:
+        raise NotACollector(collector_id=collector_id)
+    station = identity.organisation_row(session, actor.organisation_id)
+    units = custody.hand_over(
+        session,
+        actor=actor,
+        unit_codes=codes,
+        handover=custody.Handover(
+            kind=custody.HandoverKind.DELIVER,
+            from_id=collector_id,
+            to_id=actor.organisation_id,
+            at=now,
+            place=station.location if station else None,
+            ref="station-receipt",
+        ),
+    )
+    paid = Money.zero()
+    for unit in units:
+        paid = paid + catalog.category(session, unit.category_code).station_price
+    receipt = StationReceipt(
+        station_id=actor.organisation_id,
+        collector_id=collector_id,
+        received_at=now,
+        unit_count=len(units),
+        grams=sum(u.door_grams for u in units),
+        paid_fen=paid.minor,
+    )
+    ExchangeRepository(session).add(receipt)
+    if paid.is_positive():
+        ledger.post_entry(
+            session,
+            entry=ledger.JournalEntry(
+                idempotency_key=f"station-receipt:{receipt.id}:collector-paid",
+                occurred_at=now,
+                description="Station pays collector for units delivered",
+                source=f"station-receipt:{receipt.id}",
+                lines=ledger.transfer(
+                    payer=ledger.Accounts.party(actor.organisation_id),
+                    payee=ledger.Accounts.party(collector_id),
+                    amount=paid,
+                ),
+            ),
+        )
+    return ReceiptView(
+        receipt.id, receipt.station_id, collector_id, receipt.unit_count, receipt.grams, paid, now
+    )
+
+
+def create_lot(
+    session: Session, *, actor: Actor, unit_codes: Sequence[str], price: Money, now: datetime
+) -> LotView:
+    """List units of one category held at the actor's station as a lot at a fixed price.
+
+    Hazardous and non-hazardous units never mix because a lot holds one category.
+    Raises EmptySelection, InvalidPrice, InvalidUnitCode, MixedLot, UnitAlreadyInLot.
+    """
+    actor.require(Permission.STATION_LOT_CREATE)
+    codes = sorted({custody.parse_unit_code(c) for c in unit_codes})
+    rules.check_selection(codes)
+    rules.check_price(price)
+    units = custody.units_by_codes(session, codes)
+    found = {u.code for u in units}
+    for code in codes:
+        if code not in found:
+            raise custody.UnitNotFound(unit_code=code)
+    category = units[0].category_code
+    for unit in units:
+        if (
+            unit.category_code != category
+            or unit.holder_id != actor.organisation_id
+            or unit.status != custody.UnitStatus.AT_STATION.value
+        ):
+            raise MixedLot(unit_code=unit.code, category=category)
+    taken = units_in_any_lot(session, [u.id for u in units])
+    repo = ExchangeRepository(session)
+    if taken:
+        unit_id = min(taken)
+        code = next(u.code for u in units if u.id == unit_id)
+        raise UnitAlreadyInLot(unit_code=code, lot_id=repo.lots_of_units([unit_id])[unit_id])
+    facts = catalog.category(session, category)
+    lot = Lot(
+        station_id=actor.organisation_id,
+        category_code=category,
+        hazardous=facts.hazardous,
+        status=LotStatus.LISTED.value,
+        unit_count=len(units),
+        grams=sum(u.door_grams for u in units),
+        price_fen=price.minor,
+        created_at=now,
+    )
+    repo.add(lot)
+    repo.add_lot_units([LotUnit(lot_id=lot.id, unit_id=u.id, unit_code=u.code) for u in units])
+    repo.add_change(
+        LotStatusChange(lot_id=lot.id, from_status="", to_status=lot.status, event="list",
+                        actor_id=actor.user_id, at=now)
+    )
+    return lot_view(session, lot)
+
+
+def get_lot(session: Session, *, actor: Actor, lot_id: int) -> LotView:
+    """One lot the actor may see; LotNotFound otherwise."""
+    return lot_view(session, access_lot_for_reading(session, actor=actor, lot_id=lot_id))
+
+
+def buy_lot(session: Session, *, actor: Actor, lot_id: int, now: datetime) -> LotView:
+    """Buy a listed lot at its fixed price: the plant's payment goes into escrow.
+
+    Raises LotNotFound, IllegalLotTransition (already sold), InsufficientFunds.
+    Two plants racing for the same lot: the row lock (PostgreSQL) or the single
+    writer (SQLite) and the version column let exactly one win.
+    """
+    lot = access_lot(
+        session, actor=actor, lot_id=lot_id, permission=Permission.PLANT_LOT_BUY, for_update=True
+    )
+    _transition(session, lot, LotEvent.BUY, actor=actor, now=now)
+    lot.plant_id = actor.organisation_id
+    ledger.post_entry(
+        session,
+        entry=ledger.JournalEntry(
+            idempotency_key=f"lot:{lot.id}:plant-pays-escrow",
+            occurred_at=now,
+            description="Plant pays the lot price into escrow",
+            source=f"lot:{lot.id}",
+            lines=ledger.transfer(
+                payer=ledger.Accounts.party(actor.organisation_id),
+                payee=ledger.Accounts.ESCROW,
+                amount=Money(lot.price_fen),
+            ),
+        ),
+    )
+    session.flush()
+    return lot_view(session, lot)
+
+
+def ship_lot(session: Session, *, actor: Actor, lot_id: int, now: datetime) -> LotView:
+    """Hand a sold lot's units to transport bound for the buying plant.
+
+    Raises LotNotFound, IllegalLotTransition, WrongHolder, IllegalHandover.
+    """
+    lot = access_lot(
+        session, actor=actor, lot_id=lot_id, permission=Permission.STATION_LOT_SHIP,
+        for_update=True,
+    )
+    _transition(session, lot, LotEvent.SHIP, actor=actor, now=now)
+    assert lot.plant_id is not None  # a sold lot has a buyer
+    station = identity.organisation_row(session, lot.station_id)
+    codes = [m.unit_code for m in ExchangeRepository(session).lot_units(lot.id)]
+    custody.hand_over(
+        session,
+        actor=actor,
+        unit_codes=codes,
+        handover=custody.Handover(
+            kind=custody.HandoverKind.SHIP,
+            from_id=lot.station_id,
+            to_id=lot.plant_id,
+            at=now,
+            place=station.location if station else None,
+            ref=f"lot:{lot.id}",
+        ),
+    )
+    return lot_view(session, lot)
+
+
+def receive_lot(
+    session: Session,
+    *,
+    actor: Actor,
+    lot_id: int,
+    unit_codes: Sequence[str],
+    load_grams: int,
+    now: datetime,
+    tolerance_basis_points: int,
+    fee_basis_points: int,
+) -> LotView:
+    """Scan and weigh a shipped lot at the plant and reconcile it against the lot.
+
+    Every scanned unit passes into the plant's custody. When all units arrived and
+    the weight is within tolerance, escrow is released: the station gets the price
+    less the platform fee. Otherwise the lot becomes disputed and the money stays
+    in escrow for an operator's decision. Raises LotNotFound, IllegalLotTransition,
+    EmptySelection, UnitsNotInLot, InvalidMass.
+    """
+    lot = access_lot(
+        session, actor=actor, lot_id=lot_id, permission=Permission.PLANT_LOT_RECEIVE,
+        for_update=True,
+    )
+    weight = Mass(load_grams)
+    codes = sorted({custody.parse_unit_code(c) for c in unit_codes})
+    rules.check_selection(codes)
+    members = {m.unit_code for m in ExchangeRepository(session).lot_units(lot.id)}
+    for code in codes:
+        if code not in members:
+            raise UnitsNotInLot(unit_code=code, lot_id=lot.id)
+    check = Reconciliation(
+        expected_units=lot.unit_count,
+        received_units=len(codes),
+        expected_grams=lot.grams,
+        received_grams=weight.grams,
+        tolerance_basis_points=tolerance_basis_points,
+    )
+    event = LotEvent.RECEIVE if check.matches else LotEvent.RECEIVE_WITH_DISCREPANCY
+    note = "" if check.matches else (
+        f"missing {check.missing_units} unit(s); load {weight.grams} g vs lot {lot.grams} g"
+    )
+    _transition(session, lot, event, actor=actor, now=now, note=note)
+    plant = identity.organisation_row(session, actor.organisation_id)
+    custody.hand_over(
+        session,
+        actor=actor,
+        unit_codes=codes,
+        handover=custody.Handover(
+            kind=custody.HandoverKind.RECEIVE,
+            from_id=lot.station_id,
+            to_id=actor.organisation_id,
+            at=now,
+            place=plant.location if plant else None,
+            ref=f"lot:{lot.id}",
+        ),
+    )
+    lot.received_units = len(codes)
+    lot.received_grams = weight.grams
+    if check.matches:
+        _release_escrow(session, lot, fee_basis_points=fee_basis_points, now=now)
+    session.flush()
+    return lot_view(session, lot)
+
+
+def _release_escrow(session: Session, lot: Lot, *, fee_basis_points: int, now: datetime) -> None:
+    price = Money(lot.price_fen)
+    seller_share, fee = rules.split_fee(price, fee_basis_points=fee_basis_points)
+    lines = [ledger.debit(ledger.Accounts.ESCROW, price)]
+    if seller_share.is_positive():
+        lines.append(ledger.credit(ledger.Accounts.party(lot.station_id), seller_share))
+    if fee.is_positive():
+        lines.append(ledger.credit(ledger.Accounts.PLATFORM_FEES, fee))
+    ledger.post_entry(
+        session,
+        entry=ledger.JournalEntry(
+            idempotency_key=f"lot:{lot.id}:escrow-released",
+            occurred_at=now,
+            description="Escrow released to the station at reception, less the platform fee",
+            source=f"lot:{lot.id}",
+            lines=tuple(lines),
+        ),
+    )
+
+
+def _transition(
+    session: Session, lot: Lot, event: LotEvent, *, actor: Actor, now: datetime, note: str = ""
+) -> None:
+    before, after = lot.apply(event)
+    ExchangeRepository(session).add_change(
+        LotStatusChange(lot_id=lot.id, from_status=before, to_status=after, event=event.value,
+                        actor_id=actor.user_id, at=now, note=note)
+    )
+

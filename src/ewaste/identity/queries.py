@@ -1,0 +1,57 @@
+"""Read models of organisations for pages and lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ewaste.identity.models import Organisation
+from ewaste.kernel.geo import GeoPoint
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRow:
+    """An organisation as shown in lists and used by other domains for locations."""
+
+    id: int
+    role: str
+    name: str
+    name_zh: str
+    district: str
+    location: GeoPoint | None
+
+
+def _row(org: Organisation) -> OrganisationRow:
+    location = GeoPoint(org.lat, org.lon) if org.lat is not None and org.lon is not None else None
+    return OrganisationRow(org.id, org.role, org.name, org.name_zh, org.district, location)
+
+
+def organisation_row(session: Session, organisation_id: int) -> OrganisationRow | None:
+    """One organisation's public facts, or None."""
+    org = session.get(Organisation, organisation_id)
+    return _row(org) if org is not None else None
+
+
+def organisations_by_role(session: Session, role: str) -> Sequence[OrganisationRow]:
+    """Every organisation of `role`, ordered by id."""
+    stmt = select(Organisation).where(Organisation.role == role).order_by(Organisation.id)
+    return [_row(org) for org in session.scalars(stmt)]
+
+
+def organisation_counts(session: Session) -> dict[str, int]:
+    """How many organisations exist per role."""
+    stmt = select(Organisation.role, func.count()).group_by(Organisation.role)
+    return {role: count for role, count in session.execute(stmt).tuples()}
+
+
+def organisation_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """{id: (role, name)} for the given organisations (unknown ids are left out)."""
+    if not ids:
+        return {}
+    stmt = select(Organisation.id, Organisation.role, Organisation.name).where(
+        Organisation.id.in_(set(ids))
+    )
+    return {oid: (role, name) for oid, role, name in session.execute(stmt).tuples()}

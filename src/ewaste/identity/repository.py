@@ -1,0 +1,53 @@
+"""Every statement that loads or writes organisations, users and tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ewaste.identity.models import ApiToken, Organisation, User
+
+
+class IdentityRepository:
+    """Loads and stores identity aggregates."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, obj: Organisation | User | ApiToken) -> None:
+        """Stage a new row and flush it to get its id."""
+        self._session.add(obj)
+        self._session.flush()
+
+    def organisation(self, organisation_id: int) -> Organisation | None:
+        """The organisation with this id, if any."""
+        return self._session.get(Organisation, organisation_id)
+
+    def organisations_with_role(self, role: str) -> Sequence[Organisation]:
+        """All organisations of one role, by id."""
+        stmt = select(Organisation).where(Organisation.role == role).order_by(Organisation.id)
+        return self._session.scalars(stmt).all()
+
+    def user(self, user_id: int) -> User | None:
+        """The user with this id, if any."""
+        return self._session.get(User, user_id)
+
+    def user_by_username(self, username: str) -> User | None:
+        """The user with this (lower-cased) username, if any."""
+        return self._session.scalars(select(User).where(User.username == username)).one_or_none()
+
+    def first_user_of(self, organisation_id: int) -> User | None:
+        """The earliest user of an organisation (the system operator for jobs)."""
+        stmt = (
+            select(User)
+            .where(User.organisation_id == organisation_id)
+            .order_by(User.id)
+            .limit(1)
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def token_by_digest(self, digest: str) -> ApiToken | None:
+        """The API token whose SHA-256 digest is `digest`, if any."""
+        return self._session.scalars(select(ApiToken).where(ApiToken.digest == digest)).one_or_none()

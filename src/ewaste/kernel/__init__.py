@@ -1,0 +1,1 @@
+"""Shared value objects and bases; depends on nothing but the standard library."""

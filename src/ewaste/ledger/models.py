@@ -1,0 +1,65 @@
+"""Accounts, journal entries and their lines (append-only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ewaste.db.base import Base
+from ewaste.db.types import UTCDateTime
+
+
+class Account(Base):
+    """A ledger account; its balance is always the sum of its lines, never a stored field."""
+
+    __tablename__ = "ledger_account"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('party_available', 'escrow', 'platform_fees', 'bank')", name="kind_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), nullable=True, index=True
+    )
+    may_go_negative: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class JournalEntryRow(Base):
+    """A posted, balanced entry. Never updated or deleted (a trigger refuses it on PostgreSQL)."""
+
+    __tablename__ = "journal_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(120), index=True)
+    reverses_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journal_entry.id"), nullable=True, unique=True
+    )
+
+
+class JournalLineRow(Base):
+    """One line of a posted entry: a positive amount on one side of one account."""
+
+    __tablename__ = "journal_line"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("side IN ('debit', 'credit')", name="side_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"), index=True)
+    side: Mapped[str] = mapped_column(String(6))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    """Amount in minor units (fen), always positive; `side` says which column."""
+    currency: Mapped[str] = mapped_column(String(3))

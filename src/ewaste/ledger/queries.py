@@ -1,0 +1,158 @@
+"""Balances and entry listings, derived from the lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from ewaste.kernel.money import Money
+from ewaste.ledger import rules
+from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.rules import AccountRef
+
+
+@dataclass(frozen=True, slots=True)
+class EntryLineRow:
+    """One line of an entry as shown in statements."""
+
+    entry_id: int
+    idempotency_key: str
+    occurred_at: datetime
+    description: str
+    source: str
+    account: str
+    side: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceRow:
+    """An account's balance on its normal side."""
+
+    account: str
+    kind: str
+    owner_id: int | None
+    balance: Money
+
+
+def balance(session: Session, ref: AccountRef) -> Money:
+    """The balance of one account on its normal side (zero if it was never used)."""
+    account = session.scalars(select(Account).where(Account.code == ref.code)).one_or_none()
+    if account is None:
+        return Money.zero()
+    debits, credits = _totals(session, account.id)
+    return Money(rules.signed_balance(rules.AccountKind(account.kind), debits=debits,
+                                      credits=credits))
+
+
+def balances(session: Session, *, owner_id: int | None = None) -> Sequence[BalanceRow]:
+    """Every account's balance (or one owner's), by account code."""
+    debit_sum = func.coalesce(
+        func.sum(case((JournalLineRow.side == "debit", JournalLineRow.amount_minor))), 0
+    )
+    credit_sum = func.coalesce(
+        func.sum(case((JournalLineRow.side == "credit", JournalLineRow.amount_minor))), 0
+    )
+    stmt = (
+        select(Account.code, Account.kind, Account.owner_id, debit_sum, credit_sum)
+        .outerjoin(JournalLineRow, JournalLineRow.account_id == Account.id)
+        .group_by(Account.id, Account.code, Account.kind, Account.owner_id)
+        .order_by(Account.code)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Account.owner_id == owner_id)
+    return [
+        BalanceRow(
+            code,
+            kind,
+            owner,
+            Money(rules.signed_balance(rules.AccountKind(kind), debits=int(d), credits=int(c))),
+        )
+        for code, kind, owner, d, c in session.execute(stmt).tuples()
+    ]
+
+
+def totals_by_kind(session: Session) -> dict[str, Money]:
+    """Sum of balances per account kind (party balances, escrow, fees, bank)."""
+    result: dict[str, Money] = {}
+    for row in balances(session):
+        result[row.kind] = result.get(row.kind, Money.zero()) + row.balance
+    return result
+
+
+def is_balanced(session: Session) -> bool:
+    """True when every entry's debits equal its credits and so the whole journal sums to zero."""
+    signed = case(
+        (JournalLineRow.side == "debit", JournalLineRow.amount_minor),
+        else_=-JournalLineRow.amount_minor,
+    )
+    per_entry = (
+        select(JournalLineRow.entry_id)
+        .group_by(JournalLineRow.entry_id, JournalLineRow.currency)
+        .having(func.sum(signed) != 0)
+    )
+    return session.execute(per_entry.limit(1)).first() is None
+
+
+def entries_for_source(session: Session, source: str) -> Sequence[EntryLineRow]:
+    """Every line of every entry whose source is `source`, oldest first."""
+    return _lines(session, JournalEntryRow.source == source)
+
+
+def entries_with_source_prefix(session: Session, prefix: str) -> Sequence[EntryLineRow]:
+    """Every line of entries whose source starts with `prefix` (e.g. "pickup:12")."""
+    return _lines(session, JournalEntryRow.source.startswith(prefix, autoescape=True))
+
+
+def statement(session: Session, *, owner_id: int, limit: int = 200) -> Sequence[EntryLineRow]:
+    """The latest lines on an organisation's accounts, newest first."""
+    stmt = (
+        _line_select()
+        .where(Account.owner_id == owner_id)
+        .order_by(JournalEntryRow.occurred_at.desc(), JournalLineRow.id.desc())
+        .limit(limit)
+    )
+    return [_line_row(r) for r in session.execute(stmt).tuples()]
+
+
+def _lines(session: Session, condition: object) -> Sequence[EntryLineRow]:
+    stmt = _line_select().where(condition).order_by(JournalEntryRow.id, JournalLineRow.id)  # type: ignore[arg-type]
+    return [_line_row(r) for r in session.execute(stmt).tuples()]
+
+
+def _line_select():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            JournalEntryRow.id,
+            JournalEntryRow.idempotency_key,
+            JournalEntryRow.occurred_at,
+            JournalEntryRow.description,
+            JournalEntryRow.source,
+            Account.code,
+            JournalLineRow.side,
+            JournalLineRow.amount_minor,
+        )
+        .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
+        .join(Account, Account.id == JournalLineRow.account_id)
+    )
+
+
+def _line_row(r: tuple[int, str, datetime, str, str, str, str, int]) -> EntryLineRow:
+    return EntryLineRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], Money(r[7]))
+
+
+def _totals(session: Session, account_id: int) -> tuple[int, int]:
+    stmt = select(
+        func.coalesce(
+            func.sum(case((JournalLineRow.side == "debit", JournalLineRow.amount_minor))), 0
+        ),
+        func.coalesce(
+            func.sum(case((JournalLineRow.side == "credit", JournalLineRow.amount_minor))), 0
+        ),
+    ).where(JournalLineRow.account_id == account_id)
+    debits, credits = session.execute(stmt).one()
+    return int(debits), int(credits)

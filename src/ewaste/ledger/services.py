@@ -1,0 +1,143 @@
+"""Posting and reversing journal entries: the only writers of the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ewaste.kernel.money import Currency, Money
+from ewaste.ledger import rules
+from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.repository import LedgerRepository
+from ewaste.ledger.rules import (
+    AccountRef,
+    AlreadyReversed,
+    EntryNotFound,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+    JournalEntry,
+    Line,
+    Side,
+)
+
+
+def ensure_account(session: Session, *, ref: AccountRef, now: datetime) -> Account:
+    """Return the account named by `ref`, creating it on first use."""
+    repo = LedgerRepository(session)
+    account = repo.account_by_code(ref.code)
+    if account is not None:
+        return account
+    account = Account(
+        code=ref.code,
+        kind=ref.kind.value,
+        owner_id=ref.owner_id,
+        may_go_negative=rules.MAY_GO_NEGATIVE[ref.kind],
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            repo.add_account(account)
+    except IntegrityError:
+        # Another transaction created it between our read and our insert.
+        existing = repo.account_by_code(ref.code)
+        assert existing is not None
+        return existing
+    return account
+
+
+def post_entry(session: Session, *, entry: JournalEntry) -> JournalEntryRow:
+    """Append a balanced entry, or return the entry already posted under its key.
+
+    Raises IdempotencyKeyReused when the key was used for different lines, and
+    InsufficientFunds when an account that may not go negative would. Runs inside
+    the caller's transaction; locks the touched accounts in id order on PostgreSQL.
+    """
+    return _post(session, entry=entry, reverses=None)
+
+
+def reverse_entry(
+    session: Session, *, entry_id: int, reason: str, now: datetime
+) -> JournalEntryRow:
+    """Post the mirror image of an entry; the original stays untouched.
+
+    Raises EntryNotFound, AlreadyReversed (a second reversal of the same entry).
+    """
+    repo = LedgerRepository(session)
+    original = repo.entry(entry_id)
+    if original is None:
+        raise EntryNotFound(entry_id=entry_id)
+    if repo.reversal_of(entry_id) is not None:
+        raise AlreadyReversed(entry_id=entry_id)
+    lines = tuple(
+        Line(
+            AccountRef(account.code, rules.AccountKind(account.kind), account.owner_id),
+            Side(line.side),
+            Money(line.amount_minor, Currency(line.currency)),
+        )
+        for line, account in repo.lines_of(entry_id)
+    )
+    reversal = JournalEntry(
+        idempotency_key=f"reversal:{entry_id}",
+        occurred_at=now,
+        description=f"Reversal of entry {entry_id}: {reason}"[:300],
+        source=original.source,
+        lines=rules.reversal_lines(lines),
+    )
+    return _post(session, entry=reversal, reverses=entry_id)
+
+
+def _post(session: Session, *, entry: JournalEntry, reverses: int | None) -> JournalEntryRow:
+    repo = LedgerRepository(session)
+    fingerprint = entry.fingerprint()
+    existing = repo.entry_by_key(entry.idempotency_key)
+    if existing is not None:
+        return _replay(existing, fingerprint, entry.idempotency_key)
+    accounts = {
+        line.account.code: ensure_account(session, ref=line.account, now=entry.occurred_at)
+        for line in entry.lines
+    }
+    repo.lock_accounts([a.id for a in accounts.values()])
+    for code, account in accounts.items():
+        if account.may_go_negative:
+            continue
+        debits, credits = repo.debit_credit_totals(account.id)
+        kind = rules.AccountKind(account.kind)
+        current = rules.signed_balance(kind, debits=debits, credits=credits)
+        after = rules.balance_after(kind, current, entry.lines, code)
+        if after < 0:
+            raise InsufficientFunds(account=code, balance=after)
+    row = JournalEntryRow(
+        idempotency_key=entry.idempotency_key,
+        fingerprint=fingerprint,
+        occurred_at=entry.occurred_at,
+        description=entry.description[:300],
+        source=entry.source[:120],
+        reverses_entry_id=reverses,
+    )
+    lines = [
+        JournalLineRow(
+            account_id=accounts[line.account.code].id,
+            side=line.side.value,
+            amount_minor=line.amount.minor,
+            currency=line.amount.currency.value,
+        )
+        for line in entry.lines
+    ]
+    try:
+        with session.begin_nested():
+            repo.add_entry(row, lines)
+    except IntegrityError:
+        # The same key was posted concurrently and committed first: answer with that one.
+        winner = repo.entry_by_key(entry.idempotency_key)
+        if winner is None:
+            raise
+        return _replay(winner, fingerprint, entry.idempotency_key)
+    return row
+
+
+def _replay(existing: JournalEntryRow, fingerprint: str, key: str) -> JournalEntryRow:
+    if existing.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(key=key)
+    return existing

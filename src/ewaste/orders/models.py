@@ -1,0 +1,74 @@
+"""Household pickups and their status history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ewaste.db.base import Base
+from ewaste.db.types import UTCDateTime
+from ewaste.orders.rules import PickupEvent, PickupStatus, next_pickup_status
+
+_STATUS_VALUES = ", ".join(f"'{s.value}'" for s in PickupStatus)
+
+
+class Pickup(Base):
+    """A booked door pickup of the items of one quote."""
+
+    __tablename__ = "pickup"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status_known"),
+        CheckConstraint("window_start < window_end", name="window_ordered"),
+        CheckConstraint("estimated_grams > 0", name="estimated_grams_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id"), unique=True)
+    address: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float] = mapped_column(Float)
+    """Latitude of the door, decimal degrees (WGS-84)."""
+    lon: Mapped[float] = mapped_column(Float)
+    """Longitude of the door, decimal degrees (WGS-84)."""
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    contact_name: Mapped[str] = mapped_column(String(60))
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    estimated_grams: Mapped[int] = mapped_column(Integer)
+    """Expected load from the catalogue's typical masses, grams."""
+    quoted_fen: Mapped[int] = mapped_column(BigInteger)
+    """The quote's total, to be paid to the household at the door, fen CNY."""
+    paid_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """What the household was actually paid at the door, fen CNY (null until collected)."""
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    collector_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    collected_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: PickupEvent) -> tuple[str, str]:
+        """Move along the table; return (from, to) for the history row."""
+        before = self.status
+        self.status = next_pickup_status(PickupStatus(before), event).value
+        return before, self.status
+
+
+class PickupStatusChange(Base):
+    """Append-only history of a pickup's transitions."""
+
+    __tablename__ = "pickup_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pickup_id: Mapped[int] = mapped_column(ForeignKey("pickup.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    event: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,93 @@
+"""Due work and the loop that runs it.
+
+State lives in the domain tables: a job picks rows that are due, locks them with
+SKIP LOCKED on PostgreSQL so parallel workers take disjoint rows, moves them along
+their state table and commits. A worker that dies mid-batch rolls back; the rows are
+due again for the next worker. Nothing is lost and nothing runs twice, because the
+transition itself (open → expired) is what marks the work as done.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ewaste import dispatch, identity, orders, pricing
+from ewaste.db.uow import transaction
+from ewaste.kernel.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A named unit of due work: returns how many objects it moved."""
+
+    name: str
+    run: Callable[[Session, datetime], int]
+
+
+def _expire_quotes(session: Session, now: datetime) -> int:
+    return pricing.expire_due_quotes(session, now=now, limit=BATCH)
+
+
+def _expire_pickups(session: Session, now: datetime) -> int:
+    return orders.expire_unconfirmed_pickups(session, now=now, limit=BATCH)
+
+
+def _assign_pickups(session: Session, now: datetime) -> int:
+    try:
+        operator = identity.first_operator(session)
+    except identity.OrganisationNotFound:
+        return 0
+    return dispatch.assign_waiting_pickups(session, actor=operator, now=now, limit=BATCH).assigned
+
+
+JOBS: tuple[Job, ...] = (
+    Job("expire_quotes", _expire_quotes),
+    Job("expire_pickups", _expire_pickups),
+    Job("assign_pickups", _assign_pickups),
+)
+
+
+def run_due_jobs(
+    factory: sessionmaker[Session], clock: Clock, *, jobs: tuple[Job, ...] = JOBS
+) -> dict[str, int]:
+    """Run each job until it finds nothing due; one transaction per batch. Returns counts."""
+    done: dict[str, int] = {}
+    for job in jobs:
+        total = 0
+        while True:
+            with transaction(factory) as session:
+                moved = job.run(session, clock.now())
+            total += moved
+            if moved < BATCH:
+                break
+        done[job.name] = total
+    return done
+
+
+def run_forever(
+    factory: sessionmaker[Session],
+    clock: Clock,
+    *,
+    interval_seconds: float,
+    stop: threading.Event,
+    on_round: Callable[[dict[str, int]], None] | None = None,
+) -> None:
+    """Run due jobs every `interval_seconds` until `stop` is set; errors are logged, not fatal."""
+    while not stop.is_set():
+        try:
+            counts = run_due_jobs(factory, clock)
+            if on_round is not None:
+                on_round(counts)
+        except Exception:  # the loop must survive one bad round; the next retries
+            logger.exception("worker round failed")
+        stop.wait(interval_seconds)
