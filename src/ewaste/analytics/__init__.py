@@ -1,5 +1,5 @@
 """Read-only reports composed from each domain's public queries."""
 
-from ewaste.analytics.reports import Overview, overview
+from ewaste.analytics.reports import CategoryLine, Overview, overview, overview_for
 
-__all__ = ["Overview", "overview"]
+__all__ = ["CategoryLine", "Overview", "overview", "overview_for"]

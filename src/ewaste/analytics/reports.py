@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ewaste import catalog, compliance, custody, exchange, identity, ledger, orders
+from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
 
 
@@ -58,3 +59,9 @@ def overview(session: Session) -> Overview:
         chains_complete=complete,
         chains_total=total,
     )
+
+
+def overview_for(session: Session, *, actor: Actor) -> Overview:
+    """The overview for operators and regulators. Raises MissingPermission for others."""
+    actor.require(Permission.AUDIT_REPORT_READ)
+    return overview(session)

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     STAFF_PICKUP_CANCEL = "staff:pickup:cancel"
     STAFF_LOT_READ = "staff:lot:read"
     STAFF_LEDGER_READ = "staff:ledger:read"
+    STAFF_LEDGER_DEPOSIT = "staff:ledger:deposit"
     STAFF_ORGANISATION_READ = "staff:organisation:read"
     AUDIT_UNIT_TRACE = "audit:unit:trace"
     AUDIT_REPORT_READ = "audit:report:read"
@@ -80,6 +81,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
             Permission.STAFF_PICKUP_CANCEL,
             Permission.STAFF_LOT_READ,
             Permission.STAFF_LEDGER_READ,
+            Permission.STAFF_LEDGER_DEPOSIT,
             Permission.STAFF_ORGANISATION_READ,
             Permission.AUDIT_UNIT_TRACE,
             Permission.AUDIT_REPORT_READ,

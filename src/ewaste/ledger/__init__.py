@@ -29,7 +29,14 @@ from ewaste.ledger.rules import (
     debit,
     transfer,
 )
-from ewaste.ledger.services import ensure_account, post_entry, reverse_entry
+from ewaste.ledger.services import (
+    ensure_account,
+    entries_for_staff,
+    party_statement,
+    post_entry,
+    record_deposit,
+    reverse_entry,
+)
 
 __all__ = [
     "AccountKind",
@@ -52,10 +59,13 @@ __all__ = [
     "credit",
     "debit",
     "ensure_account",
+    "entries_for_staff",
     "entries_for_source",
     "entries_with_source_prefix",
     "is_balanced",
+    "party_statement",
     "post_entry",
+    "record_deposit",
     "reverse_entry",
     "statement",
     "totals_by_kind",

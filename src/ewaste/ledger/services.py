@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Currency, Money
 from ewaste.ledger import rules
+from ewaste.ledger.queries import EntryLineRow, balance, entries_with_source_prefix, statement
 from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
 from ewaste.ledger.repository import LedgerRepository
 from ewaste.ledger.rules import (
@@ -141,3 +144,46 @@ def _replay(existing: JournalEntryRow, fingerprint: str, key: str) -> JournalEnt
     if existing.fingerprint != fingerprint:
         raise IdempotencyKeyReused(key=key)
     return existing
+
+
+def entries_for_staff(
+    session: Session, *, actor: Actor, source_prefix: str
+) -> Sequence[EntryLineRow]:
+    """Lines of entries whose source starts with `source_prefix`, for staff. MissingPermission."""
+    actor.require(Permission.STAFF_LEDGER_READ)
+    return entries_with_source_prefix(session, source_prefix)
+
+
+def party_statement(session: Session, *, actor: Actor) -> tuple[Money, Sequence[EntryLineRow]]:
+    """The actor's organisation's available balance and latest lines. MissingPermission."""
+    actor.require(Permission.PARTY_ACCOUNT_READ)
+    ref = rules.Accounts.party(actor.organisation_id)
+    return balance(session, ref), statement(session, owner_id=actor.organisation_id)
+
+
+def record_deposit(
+    session: Session,
+    *,
+    actor: Actor,
+    organisation_id: int,
+    amount: Money,
+    bank_reference: str,
+    now: datetime,
+) -> JournalEntryRow:
+    """Book money a party paid into the platform's bank account onto its available balance.
+
+    The bank reference is the idempotency key, so importing the same bank line twice
+    books it once. Raises MissingPermission, InvalidLine (amount not positive).
+    """
+    actor.require(Permission.STAFF_LEDGER_DEPOSIT)
+    party = rules.Accounts.party(organisation_id)
+    return post_entry(
+        session,
+        entry=JournalEntry(
+            idempotency_key=f"deposit:{bank_reference}",
+            occurred_at=now,
+            description="Deposit received in the platform's bank account",
+            source=f"deposit:{organisation_id}",
+            lines=(rules.debit(rules.Accounts.BANK, amount), rules.credit(party, amount)),
+        ),
+    )

@@ -1,0 +1,32 @@
+"""The CLI composition root: `ewaste …`."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from ewaste.cli import db, operations
+from ewaste.cli.context import run_guarded
+from ewaste.cli.demo import demo
+from ewaste.cli.serve import serve
+from ewaste.cli.worker import worker
+
+app = typer.Typer(help="E-Waste Exchange: household pickup to licensed dismantling.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(db.app, name="db")
+app.add_typer(operations.pickups, name="pickups")
+app.add_typer(operations.reports, name="report")
+app.command("demo")(demo)
+app.command("serve")(serve)
+app.command("worker")(worker)
+
+
+def main() -> None:
+    """Entry point of the `ewaste` script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    run_guarded(app)
+
+
+if __name__ == "__main__":
+    main()

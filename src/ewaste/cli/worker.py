@@ -1,0 +1,37 @@
+"""`ewaste worker`: run due work (expiry, assignment) once or in a loop."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import typer
+
+from ewaste.cli.context import session_factory
+from ewaste.config import Settings
+from ewaste.kernel.clock import SystemClock
+from ewaste.worker import run_due_jobs, run_forever
+
+
+def worker(
+    once: bool = typer.Option(False, "--once", help="Run due jobs once and exit."),
+    interval: float = typer.Option(5.0, min=0.1, help="Seconds between rounds."),
+) -> None:
+    """Run due jobs: expire old quotes and unconfirmed bookings, assign waiting pickups."""
+    factory = session_factory(Settings())
+    if once:
+        counts = run_due_jobs(factory, SystemClock())
+        typer.echo(" ".join(f"{name}={n}" for name, n in counts.items()))
+        return
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    typer.echo("worker running; Ctrl-C to stop")
+    run_forever(factory, SystemClock(), interval_seconds=interval, stop=stop,
+                on_round=lambda c: typer.echo(" ".join(f"{k}={v}" for k, v in c.items()))
+                if any(c.values()) else None)

@@ -1,0 +1,1 @@
+"""HTTP front door: the JSON API under /api and the server-rendered pages."""

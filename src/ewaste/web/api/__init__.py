@@ -1,0 +1,11 @@
+"""JSON API routers, one module per domain, mounted under /api."""
+
+from fastapi import APIRouter
+
+from ewaste.web.api import accounts, auth, catalog, lots, pickups, quotes, reports, stations, units
+
+router = APIRouter(prefix="/api")
+for module in (auth, catalog, quotes, pickups, stations, lots, units, accounts, reports):
+    router.include_router(module.router)
+
+__all__ = ["router"]

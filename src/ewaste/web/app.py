@@ -1,0 +1,39 @@
+"""The HTTP composition root: create_app(settings) builds the whole site."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ewaste.config import Settings
+from ewaste.db.session import make_engine, make_session_factory
+from ewaste.kernel.clock import Clock, SystemClock
+from ewaste.web import api, pages
+from ewaste.web.errors import install_error_handlers
+
+API_DESCRIPTION = """
+E-Waste Exchange JSON API. Authenticate with `POST /api/auth/token` and send
+`Authorization: Bearer <token>`. Money is `{"amount": "12.50", "currency": "CNY"}`;
+masses are integer grams. Errors are `{"code", "message", "data"}` with stable codes.
+"""
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """Build the application for `settings` (from the environment when omitted)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    app = FastAPI(
+        title="E-Waste Exchange",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    app.include_router(api.router)
+    pages.install(app, settings)
+    return app
