@@ -30,7 +30,7 @@ def dismantling_view(session: Session, record: DismantlingRecord) -> Dismantling
         .where(DismantlingOutput.record_id == record.id)
         .order_by(DismantlingOutput.fraction)
     )
-    outputs = tuple((f, int(g)) for f, g in session.execute(stmt).tuples())
+    outputs = tuple((f, int(g)) for f, g in session.execute(stmt))
     return DismantlingView(
         record.unit_code, record.plant_id, record.dismantled_at, record.line, outputs
     )
@@ -52,4 +52,4 @@ def recovered_grams_by_fraction(session: Session) -> dict[str, int]:
     stmt = select(DismantlingOutput.fraction, func.sum(DismantlingOutput.grams)).group_by(
         DismantlingOutput.fraction
     )
-    return {f: int(g or 0) for f, g in session.execute(stmt).tuples()}
+    return {f: int(g or 0) for f, g in session.execute(stmt)}

@@ -65,13 +65,13 @@ def units_and_grams_by_category(session: Session) -> dict[str, tuple[int, int]]:
     stmt = select(Unit.category_code, func.count(Unit.id), func.sum(Unit.door_grams)).group_by(
         Unit.category_code
     )
-    return {code: (int(n), int(g or 0)) for code, n, g in session.execute(stmt).tuples()}
+    return {code: (int(n), int(g or 0)) for code, n, g in session.execute(stmt)}
 
 
 def units_by_status(session: Session) -> dict[str, int]:
     """{status: count} over every unit."""
     stmt = select(Unit.status, func.count(Unit.id)).group_by(Unit.status)
-    return {status: int(n) for status, n in session.execute(stmt).tuples()}
+    return {status: int(n) for status, n in session.execute(stmt)}
 
 
 def held_grams_by_holder(session: Session, *, status: str) -> dict[int, int]:
@@ -81,7 +81,7 @@ def held_grams_by_holder(session: Session, *, status: str) -> dict[int, int]:
         .where(Unit.status == status)
         .group_by(Unit.holder_id)
     )
-    return {int(h): int(g or 0) for h, g in session.execute(stmt).tuples()}
+    return {int(h): int(g or 0) for h, g in session.execute(stmt)}
 
 
 def units_by_codes(session: Session, codes: Sequence[str]) -> Sequence[UnitRow]:

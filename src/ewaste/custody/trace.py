@@ -107,7 +107,7 @@ def units_of_household(session: Session, household_id: int) -> Sequence[tuple[st
         .where(Unit.household_id == household_id)
         .order_by(Unit.id.desc())
     )
-    return list(session.execute(stmt).tuples())
+    return list(session.execute(stmt))
 
 
 def _public_name(role: str, name: str) -> str:

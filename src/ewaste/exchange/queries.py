@@ -85,7 +85,7 @@ def lots_for(
 def lot_counts_by_status(session: Session) -> dict[str, int]:
     """{status: count} over every lot."""
     stmt = select(Lot.status, func.count(Lot.id)).group_by(Lot.status)
-    return {status: int(n) for status, n in session.execute(stmt).tuples()}
+    return {status: int(n) for status, n in session.execute(stmt)}
 
 
 def units_in_any_lot(session: Session, unit_ids: Sequence[int]) -> set[int]:

@@ -44,7 +44,7 @@ def organisations_by_role(session: Session, role: str) -> Sequence[OrganisationR
 def organisation_counts(session: Session) -> dict[str, int]:
     """How many organisations exist per role."""
     stmt = select(Organisation.role, func.count()).group_by(Organisation.role)
-    return {role: count for role, count in session.execute(stmt).tuples()}
+    return {role: count for role, count in session.execute(stmt)}
 
 
 def organisation_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -54,4 +54,4 @@ def organisation_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple
     stmt = select(Organisation.id, Organisation.role, Organisation.name).where(
         Organisation.id.in_(set(ids))
     )
-    return {oid: (role, name) for oid, role, name in session.execute(stmt).tuples()}
+    return {oid: (role, name) for oid, role, name in session.execute(stmt)}

@@ -72,7 +72,7 @@ def balances(session: Session, *, owner_id: int | None = None) -> Sequence[Balan
             owner,
             Money(rules.signed_balance(rules.AccountKind(kind), debits=int(d), credits=int(c))),
         )
-        for code, kind, owner, d, c in session.execute(stmt).tuples()
+        for code, kind, owner, d, c in session.execute(stmt)
     ]
 
 
@@ -116,12 +116,12 @@ def statement(session: Session, *, owner_id: int, limit: int = 200) -> Sequence[
         .order_by(JournalEntryRow.occurred_at.desc(), JournalLineRow.id.desc())
         .limit(limit)
     )
-    return [_line_row(r) for r in session.execute(stmt).tuples()]
+    return [_line_row(r) for r in session.execute(stmt)]
 
 
 def _lines(session: Session, condition: object) -> Sequence[EntryLineRow]:
     stmt = _line_select().where(condition).order_by(JournalEntryRow.id, JournalLineRow.id)  # type: ignore[arg-type]
-    return [_line_row(r) for r in session.execute(stmt).tuples()]
+    return [_line_row(r) for r in session.execute(stmt)]
 
 
 def _line_select():  # type: ignore[no-untyped-def]

@@ -61,7 +61,7 @@ class LedgerRepository:
             .where(JournalLineRow.entry_id == entry_id)
             .order_by(JournalLineRow.id)
         )
-        return [(line, account) for line, account in self._session.execute(stmt).tuples()]
+        return [(line, account) for line, account in self._session.execute(stmt)]
 
     def add_entry(self, entry: JournalEntryRow, lines: Sequence[JournalLineRow]) -> None:
         """Append an entry and its lines."""

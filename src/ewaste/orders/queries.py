@@ -84,4 +84,4 @@ def pickups_for(
 def pickup_counts_by_status(session: Session) -> dict[str, int]:
     """{status: count} over every pickup."""
     stmt = select(Pickup.status, func.count(Pickup.id)).group_by(Pickup.status)
-    return {status: int(n) for status, n in session.execute(stmt).tuples()}
+    return {status: int(n) for status, n in session.execute(stmt)}

@@ -68,4 +68,4 @@ class PickupRepository:
             .where(Pickup.status == PickupStatus.ASSIGNED.value)
             .group_by(Pickup.collector_id)
         )
-        return {int(c): int(g) for c, g in self._session.execute(stmt).tuples() if c is not None}
+        return {int(c): int(g) for c, g in self._session.execute(stmt) if c is not None}
