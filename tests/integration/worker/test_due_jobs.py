@@ -1,0 +1,63 @@
+"""The worker's due jobs: expire quotes and unconfirmed bookings, assign waiting pickups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ewaste import orders, pricing
+from ewaste.kernel.clock import FrozenClock
+from ewaste.worker import run_due_jobs
+from tests.factories import book, build_world
+
+
+def test_quotes_expire_when_their_binding_period_ends(
+    session: Session, session_factory: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    world = build_world(session, now=clock.now())
+    quote = pricing.create_quote(
+        session, actor=world.household_a, now=clock.now(), valid_for=timedelta(hours=1),
+        items=[pricing.ItemRequest("laptop", 1)],
+    )
+    session.commit()
+    assert run_due_jobs(session_factory, clock)["expire_quotes"] == 0
+    clock.advance(timedelta(hours=1))
+    assert run_due_jobs(session_factory, clock)["expire_quotes"] == 1
+    assert run_due_jobs(session_factory, clock)["expire_quotes"] == 0
+    session.expire_all()
+    assert pricing.get_quote(session, actor=world.household_a, quote_id=quote.id).status == "expired"
+
+
+def test_booking_an_expired_quote_is_refused(session: Session, clock: FrozenClock) -> None:
+    world = build_world(session, now=clock.now())
+    quote = pricing.create_quote(
+        session, actor=world.household_a, now=clock.now(), valid_for=timedelta(minutes=5),
+        items=[pricing.ItemRequest("laptop", 1)],
+    )
+    later = clock.advance(timedelta(minutes=5))
+    try:
+        pricing.book_quote(session, actor=world.household_a, quote_id=quote.id, now=later)
+    except pricing.QuoteExpired as error:
+        assert error.code == "pricing.quote_expired"
+    else:  # pragma: no cover - the assertion message is the point
+        raise AssertionError("an expired quote was booked")
+
+
+def test_waiting_pickups_are_assigned_and_stale_ones_expire(
+    session: Session, session_factory: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    world = build_world(session, now=clock.now())
+    first = book(session, world.household_a, now=clock.now())
+    session.commit()
+    counts = run_due_jobs(session_factory, clock)
+    assert counts["assign_pickups"] == 1
+    second = book(session, world.household_b, now=clock.now(), items={"laptop": 1})
+    # Nobody ran the worker while second's window passed: it expires, unassigned.
+    session.commit()
+    clock.advance(timedelta(hours=4))
+    counts = run_due_jobs(session_factory, clock)
+    assert counts["expire_pickups"] == 1
+    session.expire_all()
+    assert orders.get_pickup(session, actor=world.operator, pickup_id=first.id).status == "assigned"
+    assert orders.get_pickup(session, actor=world.operator, pickup_id=second.id).status == "expired"
