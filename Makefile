@@ -68,7 +68,7 @@ check: install
 	$(BIN)/ruff format --check src tests migrations bench
 	$(BIN)/ruff check src tests migrations bench
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format src tests migrations bench

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from alembic import context
 
+import ewaste.catalog.models
+import ewaste.compliance.models
+import ewaste.custody.models
+import ewaste.dispatch.models
+import ewaste.exchange.models
+import ewaste.identity.models
+import ewaste.ledger.models
+import ewaste.orders.models
+import ewaste.pricing.models  # noqa: F401 - every domain's tables must be in the metadata
 from ewaste.config import Settings
-from ewaste.db.registry import load_all_models
+from ewaste.db.base import Base
 from ewaste.db.session import make_engine
 from ewaste.db.types import UTCDateTime
 
 config = context.config
-target_metadata = load_all_models()
+target_metadata = Base.metadata
 
 
 def _url() -> str:

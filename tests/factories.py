@@ -51,7 +51,11 @@ def make_party(
         session, role=role, name=username.title(), name_zh=username, location=at, now=now
     )
     user = identity.register_user(
-        session, organisation_id=org.id, username=username, password=PASSWORD, now=now,
+        session,
+        organisation_id=org.id,
+        username=username,
+        password=PASSWORD,
+        now=now,
         password_hash=_shared_hash(),
     )
     return identity.actor_for_user(session, user_id=user.id)
@@ -85,17 +89,27 @@ def build_world(session: Session, *, now: datetime) -> World:
     )
     for index, collector in enumerate((world.collector_a, world.collector_b), start=1):
         dispatch.register_collector(
-            session, organisation_id=collector.organisation_id, vehicle=dispatch.Vehicle.VAN,
-            capacity_grams=2_000_000, badge=f"T-{index}",
+            session,
+            organisation_id=collector.organisation_id,
+            vehicle=dispatch.Vehicle.VAN,
+            capacity_grams=2_000_000,
+            badge=f"T-{index}",
         )
     for party, amount in (
-        (world.collector_a, 100_000), (world.collector_b, 100_000),
-        (world.station_a, 10_000_000), (world.station_b, 10_000_000),
-        (world.plant_a, 100_000_000), (world.plant_b, 100_000_000),
+        (world.collector_a, 100_000),
+        (world.collector_b, 100_000),
+        (world.station_a, 10_000_000),
+        (world.station_b, 10_000_000),
+        (world.plant_a, 100_000_000),
+        (world.plant_b, 100_000_000),
     ):
         ledger.record_deposit(
-            session, actor=op, organisation_id=party.organisation_id, amount=Money(amount),
-            bank_reference=f"seed-{party.organisation_id}", now=now,
+            session,
+            actor=op,
+            organisation_id=party.organisation_id,
+            amount=Money(amount),
+            bank_reference=f"seed-{party.organisation_id}",
+            now=now,
         )
     session.flush()
     return world
@@ -108,17 +122,31 @@ def window(now: datetime, *, hours_ahead: int = 1, length: int = 2) -> orders.Ti
 
 
 def book(
-    session: Session, household: Actor, *, now: datetime, items: dict[str, int] | None = None,
+    session: Session,
+    household: Actor,
+    *,
+    now: datetime,
+    items: dict[str, int] | None = None,
     at: GeoPoint = FUTIAN,
 ) -> orders.PickupView:
     """Quote `items` (default: one flat TV) and book a pickup for it."""
     quote = pricing.create_quote(
-        session, actor=household, now=now, valid_for=timedelta(hours=24),
+        session,
+        actor=household,
+        now=now,
+        valid_for=timedelta(hours=24),
         items=[pricing.ItemRequest(c, n) for c, n in (items or {"tv_flat": 1}).items()],
     )
     return orders.book_pickup(
-        session, actor=household, quote_id=quote.id, address="福田区深南大道1号", location=at,
-        window=window(now), contact_name="李女士", contact_phone="13800138000", now=now,
+        session,
+        actor=household,
+        quote_id=quote.id,
+        address="福田区深南大道1号",
+        location=at,
+        window=window(now),
+        contact_name="李女士",
+        contact_phone="13800138000",
+        now=now,
     )
 
 
@@ -127,36 +155,51 @@ def collect(
 ) -> orders.Collection:
     """Assign the pickup (nearest collector) and collect it at typical weights."""
     assigned = dispatch.assign_pickup(session, actor=world.operator, pickup_id=pickup.id, now=now)
-    collector = world.collector_a if assigned.collector_id == world.collector_a.organisation_id \
+    collector = (
+        world.collector_a
+        if assigned.collector_id == world.collector_a.organisation_id
         else world.collector_b
+    )
     quote = pricing.quote_by_id(session, pickup.quote_id)
     assert quote is not None
     units = [
-        orders.DoorUnit(line.category_code,
-                        catalog.category(session, line.category_code).typical_mass)
-        for line in quote.lines for _ in range(line.quantity)
+        orders.DoorUnit(
+            line.category_code, catalog.category(session, line.category_code).typical_mass
+        )
+        for line in quote.lines
+        for _ in range(line.quantity)
     ]
-    return orders.collect_pickup(session, actor=collector, pickup_id=pickup.id, units=units,
-                                 now=now)
+    return orders.collect_pickup(
+        session, actor=collector, pickup_id=pickup.id, units=units, now=now
+    )
 
 
 def collector_of(world: World, collector_id: int | None) -> Actor:
     """The collector actor with this organisation id."""
-    return world.collector_a if collector_id == world.collector_a.organisation_id \
+    return (
+        world.collector_a
+        if collector_id == world.collector_a.organisation_id
         else world.collector_b
+    )
 
 
-def listed_lot(session: Session, world: World, *, now: datetime,
-               price: Money = Money(480_00)) -> exchange.LotView:
+def listed_lot(
+    session: Session, world: World, *, now: datetime, price: Money = Money(480_00)
+) -> exchange.LotView:
     """A household's flat TV collected, delivered to station a and listed as a lot."""
     pickup = book(session, world.household_a, now=now)
     done = collect(session, world, pickup, now=now)
     collector = collector_of(world, done.pickup.collector_id)
-    exchange.receive_at_station(session, actor=world.station_a,
-                                collector_id=collector.organisation_id,
-                                unit_codes=list(done.unit_codes), now=now)
-    return exchange.create_lot(session, actor=world.station_a, unit_codes=list(done.unit_codes),
-                               price=price, now=now)
+    exchange.receive_at_station(
+        session,
+        actor=world.station_a,
+        collector_id=collector.organisation_id,
+        unit_codes=list(done.unit_codes),
+        now=now,
+    )
+    return exchange.create_lot(
+        session, actor=world.station_a, unit_codes=list(done.unit_codes), price=price, now=now
+    )
 
 
 def door_mass(grams: int) -> Mass:

@@ -569,7 +569,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("pickup_status_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pickup_status_change_pickup_id"))

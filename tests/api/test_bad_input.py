@@ -25,15 +25,28 @@ def world_client(app_client: TestClient, session: Session, clock: FrozenClock) -
     ("path", "body", "code"),
     [
         ("/api/quotes", {"items": []}, "invalid_input"),
-        ("/api/quotes", {"items": [{"category": "toaster", "quantity": 1}]},
-         "catalog.category_not_found"),
+        (
+            "/api/quotes",
+            {"items": [{"category": "toaster", "quantity": 1}]},
+            "catalog.category_not_found",
+        ),
         ("/api/quotes", {"items": [{"category": "tv_flat", "quantity": 0}]}, "invalid_input"),
         ("/api/quotes", {"items": [{"category": "tv_flat", "quantity": "many"}]}, "invalid_input"),
-        ("/api/quotes", {"items": [{"category": "tv_flat", "quantity": 1, "x": 1}]},
-         "invalid_input"),
-        ("/api/quotes", {"items": [{"category": "tv_flat", "quantity": 1},
-                                   {"category": "tv_flat", "quantity": 2}]},
-         "pricing.invalid_quote_request"),
+        (
+            "/api/quotes",
+            {"items": [{"category": "tv_flat", "quantity": 1, "x": 1}]},
+            "invalid_input",
+        ),
+        (
+            "/api/quotes",
+            {
+                "items": [
+                    {"category": "tv_flat", "quantity": 1},
+                    {"category": "tv_flat", "quantity": 2},
+                ]
+            },
+            "pricing.invalid_quote_request",
+        ),
         ("/api/pickups", {"quote_id": 999_999}, "invalid_input"),
     ],
 )
@@ -50,7 +63,8 @@ def test_bad_quote_and_booking_bodies_are_refused(
 
 def test_malformed_json_is_422(world_client: TestClient) -> None:
     answer = world_client.post(
-        "/api/quotes", headers={**token(world_client, "home-a"), "Content-Type": "application/json"},
+        "/api/quotes",
+        headers={**token(world_client, "home-a"), "Content-Type": "application/json"},
         content=b"{not json",
     )
     assert answer.status_code == 422
@@ -61,14 +75,23 @@ def test_a_window_in_the_past_is_refused_and_the_quote_stays_open(
     world_client: TestClient, clock: FrozenClock
 ) -> None:
     home = token(world_client, "home-a")
-    quote = world_client.post("/api/quotes", headers=home,
-                              json={"items": [{"category": "laptop", "quantity": 1}]}).json()
+    quote = world_client.post(
+        "/api/quotes", headers=home, json={"items": [{"category": "laptop", "quantity": 1}]}
+    ).json()
     past = clock.now() - timedelta(hours=3)
-    answer = world_client.post("/api/pickups", headers=home, json={
-        "quote_id": quote["id"], "address": "x", "location": {"lat": 22.5, "lon": 114.0},
-        "window_start": past.isoformat(), "window_end": (past + timedelta(hours=2)).isoformat(),
-        "contact_name": "李", "contact_phone": "13800138000",
-    })
+    answer = world_client.post(
+        "/api/pickups",
+        headers=home,
+        json={
+            "quote_id": quote["id"],
+            "address": "x",
+            "location": {"lat": 22.5, "lon": 114.0},
+            "window_start": past.isoformat(),
+            "window_end": (past + timedelta(hours=2)).isoformat(),
+            "contact_name": "李",
+            "contact_phone": "13800138000",
+        },
+    )
     assert answer.status_code == 422
     assert answer.json()["code"] == "orders.invalid_window"
     assert world_client.get(f"/api/quotes/{quote['id']}", headers=home).json()["status"] == "open"
@@ -81,8 +104,11 @@ def test_collecting_the_wrong_items_changes_nothing(
     pickup = book_via_services(session, clock)
     world_client.post(f"/api/pickups/{pickup}/assign", headers=op)
     before = (analytics.overview(session), ledger.totals_by_kind(session))
-    answer = world_client.post(f"/api/pickups/{pickup}/collect", headers=token(world_client, "col-a"),
-                               json={"units": [{"category": "refrigerator", "grams": 40_000}]})
+    answer = world_client.post(
+        f"/api/pickups/{pickup}/collect",
+        headers=token(world_client, "col-a"),
+        json={"units": [{"category": "refrigerator", "grams": 40_000}]},
+    )
     assert answer.status_code == 409
     assert answer.json()["code"] == "orders.items_do_not_match_quote"
     assert (analytics.overview(session), ledger.totals_by_kind(session)) == before
@@ -97,9 +123,11 @@ def book_via_services(session: Session, clock: FrozenClock) -> int:
 
 def test_unknown_token_is_401_and_missing_token_is_401(world_client: TestClient) -> None:
     bad = world_client.get("/api/me", headers={"Authorization": "Bearer nope"})
-    assert bad.status_code == 401 and bad.json()["code"] == "identity.invalid_token"
+    assert bad.status_code == 401
+    assert bad.json()["code"] == "identity.invalid_token"
     none = world_client.get("/api/me")
-    assert none.status_code == 401 and none.json()["code"] == "identity.missing_credentials"
+    assert none.status_code == 401
+    assert none.json()["code"] == "identity.missing_credentials"
 
 
 def test_wrong_password_is_401(world_client: TestClient) -> None:

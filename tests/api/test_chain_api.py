@@ -19,7 +19,11 @@ def test_one_unit_from_quote_to_dismantling(
     world = build_world(session, now=clock.now())
     session.commit()
     home, op = token(app_client, "home-a"), token(app_client, "operator")
-    col, sta, plant = token(app_client, "col-a"), token(app_client, "sta-a"), token(app_client, "plant-a")
+    col, sta, plant = (
+        token(app_client, "col-a"),
+        token(app_client, "sta-a"),
+        token(app_client, "plant-a"),
+    )
     reg = token(app_client, "reg")
 
     quote = app_client.post(
@@ -30,12 +34,19 @@ def test_one_unit_from_quote_to_dismantling(
     assert quote.json()["lines"][0]["basis"].startswith("estimate")
 
     start = clock.now() + timedelta(hours=1)
-    pickup = app_client.post("/api/pickups", headers=home, json={
-        "quote_id": quote.json()["id"], "address": "福田区深南大道1号",
-        "location": {"lat": FUTIAN.lat, "lon": FUTIAN.lon},
-        "window_start": start.isoformat(), "window_end": (start + timedelta(hours=2)).isoformat(),
-        "contact_name": "李女士", "contact_phone": "13800138000",
-    })
+    pickup = app_client.post(
+        "/api/pickups",
+        headers=home,
+        json={
+            "quote_id": quote.json()["id"],
+            "address": "福田区深南大道1号",
+            "location": {"lat": FUTIAN.lat, "lon": FUTIAN.lon},
+            "window_start": start.isoformat(),
+            "window_end": (start + timedelta(hours=2)).isoformat(),
+            "contact_name": "李女士",
+            "contact_phone": "13800138000",
+        },
+    )
     assert pickup.status_code == 201, pickup.text
     pickup_id = pickup.json()["id"]
 
@@ -43,44 +54,75 @@ def test_one_unit_from_quote_to_dismantling(
     assert assigned.status_code == 200, assigned.text
     assert assigned.json()["collector_id"] == world.collector_a.organisation_id  # the nearer one
 
-    collected = app_client.post(f"/api/pickups/{pickup_id}/collect", headers=col, json={
-        "units": [{"category": "refrigerator", "grams": 41_250}], "evidence": "photo:1",
-    })
+    collected = app_client.post(
+        f"/api/pickups/{pickup_id}/collect",
+        headers=col,
+        json={
+            "units": [{"category": "refrigerator", "grams": 41_250}],
+            "evidence": "photo:1",
+        },
+    )
     assert collected.status_code == 200, collected.text
     code = collected.json()["unit_codes"][0]
     assert collected.json()["pickup"]["paid"] == {"amount": "80.00", "currency": "CNY"}
 
-    receipt = app_client.post("/api/station-receipts", headers=sta, json={
-        "collector_id": world.collector_a.organisation_id, "unit_codes": [code],
-    })
+    receipt = app_client.post(
+        "/api/station-receipts",
+        headers=sta,
+        json={
+            "collector_id": world.collector_a.organisation_id,
+            "unit_codes": [code],
+        },
+    )
     assert receipt.status_code == 201, receipt.text
     assert receipt.json()["paid"]["amount"] == "95.00"
 
-    lot = app_client.post("/api/lots", headers=sta, json={
-        "unit_codes": [code], "price": {"amount": "115.00"},
-    })
+    lot = app_client.post(
+        "/api/lots",
+        headers=sta,
+        json={
+            "unit_codes": [code],
+            "price": {"amount": "115.00"},
+        },
+    )
     assert lot.status_code == 201, lot.text
     lot_id = lot.json()["id"]
     assert lot.json()["hazardous"] is True
 
     assert app_client.post(f"/api/lots/{lot_id}/buy", headers=plant).json()["status"] == "sold"
     assert app_client.post(f"/api/lots/{lot_id}/ship", headers=sta).json()["status"] == "shipped"
-    received = app_client.post(f"/api/lots/{lot_id}/receive", headers=plant, json={
-        "unit_codes": [code], "load_grams": 41_000,
-    })
+    received = app_client.post(
+        f"/api/lots/{lot_id}/receive",
+        headers=plant,
+        json={
+            "unit_codes": [code],
+            "load_grams": 41_000,
+        },
+    )
     assert received.status_code == 200, received.text
     assert received.json()["status"] == "received"
 
-    dismantled = app_client.post(f"/api/units/{code}/dismantling", headers=plant, json={
-        "line": "L1", "fractions": {"ferrous": 20_000, "plastics": 8_000, "compressor": 7_500,
-                                    "refrigerant": 90, "foam": 3_500},
-    })
+    dismantled = app_client.post(
+        f"/api/units/{code}/dismantling",
+        headers=plant,
+        json={
+            "line": "L1",
+            "fractions": {
+                "ferrous": 20_000,
+                "plastics": 8_000,
+                "compressor": 7_500,
+                "refrigerant": 90,
+                "foam": 3_500,
+            },
+        },
+    )
     assert dismantled.status_code == 201, dismantled.text
 
     trace = app_client.get(f"/api/units/{code}/trace", headers=home)
     assert trace.status_code == 200
     body = trace.json()
-    assert body["complete"] is True and body["problems"] == []
+    assert body["complete"] is True
+    assert body["problems"] == []
     assert [(s["kind"], s["from_role"], s["to_role"]) for s in body["steps"]] == [
         ("unit:collect:door", "household", "collector"),
         ("unit:deliver:station", "collector", "station"),
@@ -94,18 +136,34 @@ def test_one_unit_from_quote_to_dismantling(
     def lines(prefix: str) -> list[tuple[str, str, str, str]]:
         answer = app_client.get("/api/ledger/entries", headers=op, params={"source_prefix": prefix})
         assert answer.status_code == 200
-        return [(r["idempotency_key"], r["account"], r["side"], r["amount"]["amount"])
-                for r in answer.json()]
+        return [
+            (r["idempotency_key"], r["account"], r["side"], r["amount"]["amount"])
+            for r in answer.json()
+        ]
 
-    c, s, p, h = (world.collector_a.organisation_id, world.station_a.organisation_id,
-                  world.plant_a.organisation_id, world.household_a.organisation_id)
+    c, s, p, h = (
+        world.collector_a.organisation_id,
+        world.station_a.organisation_id,
+        world.plant_a.organisation_id,
+        world.household_a.organisation_id,
+    )
     assert lines(f"pickup:{pickup_id}") == [
         (f"pickup:{pickup_id}:household-paid", f"org:{c}:available", "debit", "80.00"),
         (f"pickup:{pickup_id}:household-paid", f"org:{h}:available", "credit", "80.00"),
     ]
     assert lines(f"station-receipt:{receipt.json()['id']}") == [
-        (f"station-receipt:{receipt.json()['id']}:collector-paid", f"org:{s}:available", "debit", "95.00"),
-        (f"station-receipt:{receipt.json()['id']}:collector-paid", f"org:{c}:available", "credit", "95.00"),
+        (
+            f"station-receipt:{receipt.json()['id']}:collector-paid",
+            f"org:{s}:available",
+            "debit",
+            "95.00",
+        ),
+        (
+            f"station-receipt:{receipt.json()['id']}:collector-paid",
+            f"org:{c}:available",
+            "credit",
+            "95.00",
+        ),
     ]
     assert lines(f"lot:{lot_id}") == [
         (f"lot:{lot_id}:plant-pays-escrow", f"org:{p}:available", "debit", "115.00"),

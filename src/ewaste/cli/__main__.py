@@ -12,8 +12,11 @@ from ewaste.cli.demo import demo
 from ewaste.cli.serve import serve
 from ewaste.cli.worker import worker
 
-app = typer.Typer(help="E-Waste Exchange: household pickup to licensed dismantling.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="E-Waste Exchange: household pickup to licensed dismantling.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(db.app, name="db")
 app.add_typer(operations.pickups, name="pickups")
 app.add_typer(operations.reports, name="report")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ewaste import demo as demo_city
@@ -40,7 +40,7 @@ def demo(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     upgrade_to_head(settings.database_url)
     factory = session_factory(settings)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible demo city, not a secret
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     clock = FrozenClock(today - timedelta(days=1))  # 08:00 in Shenzhen, yesterday
     with transaction(factory) as session:
@@ -52,10 +52,14 @@ def demo(
             session, now=clock.now(), rng=rng, households=households, collectors=collectors
         )
     _print_logins(city)
-    with Progress(TextColumn("{task.description:<32}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=console) as bar:
-        tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
 
         def report(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
@@ -87,8 +91,10 @@ def _print_logins(city: demo_city.City) -> None:
 
 def _print_summary(summary: demo_city.DaySummary) -> None:
     o = summary.overview
-    console.print(f"\nquotes: {summary.quotes}   pickups booked: {summary.pickups}   "
-                  f"collected: {summary.collected}   lots: {summary.lots}")
+    console.print(
+        f"\nquotes: {summary.quotes}   pickups booked: {summary.pickups}   "
+        f"collected: {summary.collected}   lots: {summary.lots}"
+    )
     table = Table(title="Units and kg by category")
     for column in ("category", "类别", "units", "kg"):
         table.add_column(column)

@@ -20,8 +20,9 @@ def assign(
 ) -> None:
     """Assign a requested pickup to the nearest eligible collector."""
     with cli_context(dry_run=dry_run) as ctx:
-        view = dispatch.assign_pickup(ctx.session, actor=ctx.operator, pickup_id=pickup_id,
-                                      now=ctx.now)
+        view = dispatch.assign_pickup(
+            ctx.session, actor=ctx.operator, pickup_id=pickup_id, now=ctx.now
+        )
         typer.echo(f"pickup {view.id} → collector {view.collector_id}")
 
 
@@ -31,12 +32,23 @@ def overview(as_json: bool = typer.Option(False, "--json")) -> None:
     with cli_context(dry_run=True) as ctx:
         o = analytics.overview_for(ctx.session, actor=ctx.operator)
     if as_json:
-        typer.echo(json.dumps({
-            "pickups": o.pickups, "lots": o.lots, "units_by_status": o.units_by_status,
-            "money_by_account_kind": {k: v.as_decimal_string() for k, v in o.money_by_kind.items()},
-            "ledger_balanced": o.ledger_balanced,
-            "custody_chains_complete": o.chains_complete, "custody_chains_total": o.chains_total,
-        }, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "pickups": o.pickups,
+                    "lots": o.lots,
+                    "units_by_status": o.units_by_status,
+                    "money_by_account_kind": {
+                        k: v.as_decimal_string() for k, v in o.money_by_kind.items()
+                    },
+                    "ledger_balanced": o.ledger_balanced,
+                    "custody_chains_complete": o.chains_complete,
+                    "custody_chains_total": o.chains_total,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     typer.echo(f"ledger balanced: {'yes' if o.ledger_balanced else 'NO'}")
     typer.echo(f"custody chains complete: {o.chains_complete} of {o.chains_total}")

@@ -32,6 +32,12 @@ def worker(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     typer.echo("worker running; Ctrl-C to stop")
-    run_forever(factory, SystemClock(), interval_seconds=interval, stop=stop,
-                on_round=lambda c: typer.echo(" ".join(f"{k}={v}" for k, v in c.items()))
-                if any(c.values()) else None)
+    run_forever(
+        factory,
+        SystemClock(),
+        interval_seconds=interval,
+        stop=stop,
+        on_round=lambda c: (
+            typer.echo(" ".join(f"{k}={v}" for k, v in c.items())) if any(c.values()) else None
+        ),
+    )

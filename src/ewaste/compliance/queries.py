@@ -36,7 +36,9 @@ def dismantling_view(session: Session, record: DismantlingRecord) -> Dismantling
     )
 
 
-def recent_for_plant(session: Session, plant_id: int, *, limit: int = 50) -> Sequence[DismantlingView]:
+def recent_for_plant(
+    session: Session, plant_id: int, *, limit: int = 50
+) -> Sequence[DismantlingView]:
     """A plant's latest dismantling records."""
     stmt = (
         select(DismantlingRecord)

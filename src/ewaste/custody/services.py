@@ -154,7 +154,6 @@ def hand_over(
     return units
 
 
-
 def trace_unit(session: Session, *, actor: Actor, unit_code: str) -> UnitTrace:
     """The chain of a unit the actor may see; UnitNotFound otherwise (no probing of codes)."""
     unit = access_unit_trace(session, actor=actor, unit_code=unit_code)

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ewaste import identity
-
 from ewaste.custody.models import CustodyEvent, Unit
 from ewaste.custody.rules import ChainLink, HandoverKind, chain_is_complete, chain_problems
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ewaste import catalog, dispatch, identity, ledger
 from ewaste.identity import Role
 from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.ids import OrganisationId, UserId
 from ewaste.kernel.money import Money
 
 DEMO_PASSWORD = "ewaste-demo-2026"  # noqa: S105 - printed for the demo, not a secret
@@ -79,24 +80,47 @@ def build_city(
     catalog.load_catalogue(session)
     shared_hash = identity.hash_password(DEMO_PASSWORD)
 
-    def person(role: Role, username: str, name: str, name_zh: str, *, district: str = "",
-               address: str = "", at: GeoPoint | None = None) -> identity.Actor:
+    def person(
+        role: Role,
+        username: str,
+        name: str,
+        name_zh: str,
+        *,
+        district: str = "",
+        address: str = "",
+        at: GeoPoint | None = None,
+    ) -> identity.Actor:
         org = identity.register_organisation(
-            session, role=role, name=name, name_zh=name_zh, district=district,
-            address=address, location=at, now=now,
+            session,
+            role=role,
+            name=name,
+            name_zh=name_zh,
+            district=district,
+            address=address,
+            location=at,
+            now=now,
         )
         user = identity.register_user(
-            session, organisation_id=org.id, username=username, password=DEMO_PASSWORD,
-            password_hash=shared_hash, display_name=name, now=now,
+            session,
+            organisation_id=OrganisationId(org.id),
+            username=username,
+            password=DEMO_PASSWORD,
+            password_hash=shared_hash,
+            display_name=name,
+            now=now,
         )
         logins.append((role.value, username, name_zh or name))
-        return identity.actor_for_user(session, user_id=user.id)
+        return identity.actor_for_user(session, user_id=UserId(user.id))
 
     logins: list[tuple[str, str, str]] = []
     city = City(
         operator=person(Role.OPERATOR, "operator", "Platform operations", "平台运营"),
-        regulator=person(Role.REGULATOR, "regulator", "Shenzhen Ecology and Environment Bureau",
-                         "深圳市生态环境局"),
+        regulator=person(
+            Role.REGULATOR,
+            "regulator",
+            "Shenzhen Ecology and Environment Bureau",
+            "深圳市生态环境局",
+        ),
         producer=person(Role.PRODUCER, "producer", "Pearl River Appliances", "珠江家电"),
         logins=logins,
     )
@@ -104,41 +128,70 @@ def build_city(
     for index, district in enumerate(STATION_DISTRICTS[:stations], start=1):
         en, zh, lat, lon, _ = _district(district)
         site = _scatter(rng, lat, lon, 2.0)
-        actor = person(Role.STATION, f"station{index}", f"{en} recycling station",
-                       f"{zh}回收站", district=en, at=site)
+        actor = person(
+            Role.STATION,
+            f"station{index}",
+            f"{en} recycling station",
+            f"{zh}回收站",
+            district=en,
+            at=site,
+        )
         city.stations.append(actor)
         city.station_sites[actor.organisation_id] = site
     for index, (name, name_zh, lat, lon) in enumerate(PLANTS, start=1):
-        city.plants.append(person(Role.PLANT, f"plant{index}", name, name_zh,
-                                  at=GeoPoint(lat, lon)))
+        city.plants.append(
+            person(Role.PLANT, f"plant{index}", name, name_zh, at=GeoPoint(lat, lon))
+        )
     weights = [d[4] for d in DISTRICTS]
     for index in range(1, collectors + 1):
         en, zh, lat, lon, _ = rng.choices(DISTRICTS, weights=weights)[0]
         base = _scatter(rng, lat, lon, 3.0)
-        actor = person(Role.COLLECTOR, f"collector{index:02d}", f"Collector {index:02d} ({en})",
-                       f"回收员{index:02d}（{zh}）", district=en, at=base)
+        actor = person(
+            Role.COLLECTOR,
+            f"collector{index:02d}",
+            f"Collector {index:02d} ({en})",
+            f"回收员{index:02d}（{zh}）",
+            district=en,
+            at=base,
+        )
         van = index % 3 == 0
         dispatch.register_collector(
-            session, organisation_id=actor.organisation_id,
+            session,
+            organisation_id=actor.organisation_id,
             vehicle=dispatch.Vehicle.VAN if van else dispatch.Vehicle.TRICYCLE,
-            capacity_grams=2_000_000 if van else 600_000, badge=f"SZ-{index:04d}",
+            capacity_grams=2_000_000 if van else 600_000,
+            badge=f"SZ-{index:04d}",
         )
         city.collectors.append(actor)
     for index in range(1, households + 1):
         en, zh, lat, lon, _ = rng.choices(DISTRICTS, weights=weights)[0]
         home = _scatter(rng, lat, lon, 3.0)
         street = f"{zh}{rng.randint(1, 300)}号{rng.randint(1, 30)}栋{rng.randint(101, 2808)}"
-        actor = person(Role.HOUSEHOLD, f"household{index:03d}", f"Household {index:03d}",
-                       f"住户{index:03d}", district=en, address=street, at=home)
+        actor = person(
+            Role.HOUSEHOLD,
+            f"household{index:03d}",
+            f"Household {index:03d}",
+            f"住户{index:03d}",
+            district=en,
+            address=street,
+            at=home,
+        )
         city.households.append(actor)
         city.household_homes[actor.organisation_id] = (street, home)
 
-    for actors, amount in ((city.collectors, FLOAT_COLLECTOR), (city.stations, FLOAT_STATION),
-                           (city.plants, FLOAT_PLANT)):
+    for actors, amount in (
+        (city.collectors, FLOAT_COLLECTOR),
+        (city.stations, FLOAT_STATION),
+        (city.plants, FLOAT_PLANT),
+    ):
         for actor in actors:
             ledger.record_deposit(
-                session, actor=city.operator, organisation_id=actor.organisation_id,
-                amount=amount, bank_reference=f"demo-float-{actor.organisation_id}", now=now,
+                session,
+                actor=city.operator,
+                organisation_id=actor.organisation_id,
+                amount=amount,
+                bank_reference=f"demo-float-{actor.organisation_id}",
+                now=now,
             )
     return city
 

@@ -10,7 +10,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,24 +30,62 @@ Progress = Callable[[str, int, int], None]
 
 # What households put out, by relative frequency (phones and small IT dominate by count).
 ITEM_WEIGHTS: dict[str, int] = {
-    "mobile_phone": 22, "laptop": 8, "tablet": 6, "desktop": 6, "monitor": 6, "tv_flat": 10,
-    "tv_crt": 5, "refrigerator": 8, "washing_machine": 8, "air_conditioner": 7, "printer": 4,
-    "range_hood": 3, "electric_water_heater": 3, "gas_water_heater": 2, "fixed_telephone": 2,
+    "mobile_phone": 22,
+    "laptop": 8,
+    "tablet": 6,
+    "desktop": 6,
+    "monitor": 6,
+    "tv_flat": 10,
+    "tv_crt": 5,
+    "refrigerator": 8,
+    "washing_machine": 8,
+    "air_conditioner": 7,
+    "printer": 4,
+    "range_hood": 3,
+    "electric_water_heater": 3,
+    "gas_water_heater": 2,
+    "fixed_telephone": 2,
 }
 
 # Demo output profile per category: share of door mass per fraction (estimates for the
 # simulation only; the compliance issue checks outputs against real composition data).
 OUTPUT_PROFILES: dict[str, dict[str, int]] = {
-    "tv_crt": {"crt_glass": 5500, "ferrous": 1000, "copper": 400, "plastics": 2000,
-               "circuit_boards": 600, "other": 200},
-    "refrigerator": {"ferrous": 5000, "plastics": 2000, "compressor": 1800, "foam": 900,
-                     "refrigerant": 20, "oil": 30, "copper": 200},
-    "air_conditioner": {"ferrous": 3000, "copper": 1800, "aluminium": 1000, "compressor": 3300,
-                        "plastics": 700, "refrigerant": 40, "circuit_boards": 100},
+    "tv_crt": {
+        "crt_glass": 5500,
+        "ferrous": 1000,
+        "copper": 400,
+        "plastics": 2000,
+        "circuit_boards": 600,
+        "other": 200,
+    },
+    "refrigerator": {
+        "ferrous": 5000,
+        "plastics": 2000,
+        "compressor": 1800,
+        "foam": 900,
+        "refrigerant": 20,
+        "oil": 30,
+        "copper": 200,
+    },
+    "air_conditioner": {
+        "ferrous": 3000,
+        "copper": 1800,
+        "aluminium": 1000,
+        "compressor": 3300,
+        "plastics": 700,
+        "refrigerant": 40,
+        "circuit_boards": 100,
+    },
 }
-DEFAULT_PROFILE: dict[str, int] = {"ferrous": 4000, "plastics": 3000, "copper": 800,
-                                   "aluminium": 600, "circuit_boards": 600, "glass": 500,
-                                   "other": 200}
+DEFAULT_PROFILE: dict[str, int] = {
+    "ferrous": 4000,
+    "plastics": 3000,
+    "copper": 800,
+    "aluminium": 600,
+    "circuit_boards": 600,
+    "glass": 500,
+    "other": 200,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +124,14 @@ def simulate_day(
     return DaySummary(len(city.households), pickups, collected, lots, overview)
 
 
-def _book(factory: sessionmaker[Session], city: City, clock: FrozenClock, settings: Settings,
-          rng: random.Random, report: Progress) -> int:
+def _book(
+    factory: sessionmaker[Session],
+    city: City,
+    clock: FrozenClock,
+    settings: Settings,
+    rng: random.Random,
+    report: Progress,
+) -> int:
     codes, weights = list(ITEM_WEIGHTS), list(ITEM_WEIGHTS.values())
     booked = 0
     day_start = clock.now()
@@ -95,7 +139,9 @@ def _book(factory: sessionmaker[Session], city: City, clock: FrozenClock, settin
         kinds = sorted(set(rng.choices(codes, weights=weights, k=rng.choice((1, 1, 1, 2)))))
         with transaction(factory) as session:
             quote = pricing.create_quote(
-                session, actor=household, now=clock.now(),
+                session,
+                actor=household,
+                now=clock.now(),
                 items=[pricing.ItemRequest(k, rng.choice((1, 1, 1, 2))) for k in kinds],
                 valid_for=timedelta(minutes=settings.quote_valid_minutes),
             )
@@ -103,9 +149,14 @@ def _book(factory: sessionmaker[Session], city: City, clock: FrozenClock, settin
                 street, home = city.household_homes[household.organisation_id]
                 window_start = day_start + timedelta(hours=1 + 2 * rng.randrange(4))
                 orders.book_pickup(
-                    session, actor=household, quote_id=quote.id, address=street, location=home,
+                    session,
+                    actor=household,
+                    quote_id=quote.id,
+                    address=street,
+                    location=home,
                     window=orders.TimeWindow(window_start, window_start + timedelta(hours=2)),
-                    contact_name=f"住户{index:03d}", contact_phone=f"138{rng.randrange(10**8):08d}",
+                    contact_name=f"住户{index:03d}",
+                    contact_phone=f"138{rng.randrange(10**8):08d}",
                     now=clock.now(),
                 )
                 booked += 1
@@ -113,8 +164,13 @@ def _book(factory: sessionmaker[Session], city: City, clock: FrozenClock, settin
     return booked
 
 
-def _collect(factory: sessionmaker[Session], city: City, clock: FrozenClock,
-             rng: random.Random, report: Progress) -> int:
+def _collect(
+    factory: sessionmaker[Session],
+    city: City,
+    clock: FrozenClock,
+    rng: random.Random,
+    report: Progress,
+) -> int:
     collected = 0
     for round_number in range(1, 7):
         clock.advance(timedelta(minutes=50))
@@ -129,8 +185,13 @@ def _collect(factory: sessionmaker[Session], city: City, clock: FrozenClock,
     return collected
 
 
-def _collector_round(factory: sessionmaker[Session], city: City, collector: Actor,
-                     clock: FrozenClock, rng: random.Random) -> int:
+def _collector_round(
+    factory: sessionmaker[Session],
+    city: City,
+    collector: Actor,
+    clock: FrozenClock,
+    rng: random.Random,
+) -> int:
     with transaction(factory) as session:
         jobs = orders.pickups_for(session, actor=collector, status="assigned")
     for job in sorted(jobs, key=lambda p: (p.window_start, p.id)):
@@ -144,39 +205,55 @@ def _collector_round(factory: sessionmaker[Session], city: City, collector: Acto
                 for _ in range(line.quantity):
                     grams = max(1, round(typical * rng.uniform(0.85, 1.15)))
                     units.append(orders.DoorUnit(line.category_code, Mass(grams)))
-            orders.collect_pickup(session, actor=collector, pickup_id=job.id, units=units,
-                                  now=clock.now(), evidence=f"photo:demo:{job.id}")
+            orders.collect_pickup(
+                session,
+                actor=collector,
+                pickup_id=job.id,
+                units=units,
+                now=clock.now(),
+                evidence=f"photo:demo:{job.id}",
+            )
     with transaction(factory) as session:
-        carried = custody.units_held_by(session, collector.organisation_id,
-                                        status=custody.UnitStatus.WITH_COLLECTOR.value)
+        carried = custody.units_held_by(
+            session, collector.organisation_id, status=custody.UnitStatus.WITH_COLLECTOR.value
+        )
         if carried:
             station = _nearest_station(city, collector.organisation_id, session)
-            exchange.receive_at_station(session, actor=station, collector_id=collector.organisation_id,
-                                        unit_codes=[u.code for u in carried], now=clock.now())
+            exchange.receive_at_station(
+                session,
+                actor=station,
+                collector_id=collector.organisation_id,
+                unit_codes=[u.code for u in carried],
+                now=clock.now(),
+            )
     return len(jobs)
 
 
 def _nearest_station(city: City, collector_id: int, session: Session) -> Actor:
     row = identity.organisation_row(session, collector_id)
-    assert row is not None and row.location is not None
+    assert row is not None
+    assert row.location is not None
     base = row.location
-    return min(city.stations, key=lambda s: haversine_m(city.station_sites[s.organisation_id], base))
+    return min(
+        city.stations, key=lambda s: haversine_m(city.station_sites[s.organisation_id], base)
+    )
 
 
-def _sell(factory: sessionmaker[Session], city: City, clock: FrozenClock,
-          report: Progress) -> int:
+def _sell(factory: sessionmaker[Session], city: City, clock: FrozenClock, report: Progress) -> int:
     made = 0
     for done, station in enumerate(city.stations, start=1):
         with transaction(factory) as session:
-            held = custody.units_held_by(session, station.organisation_id,
-                                         status=custody.UnitStatus.AT_STATION.value)
+            held = custody.units_held_by(
+                session, station.organisation_id, status=custody.UnitStatus.AT_STATION.value
+            )
             by_category: dict[str, list[str]] = defaultdict(list)
             for unit in held:
                 by_category[unit.category_code].append(unit.code)
             for category_code, codes in sorted(by_category.items()):
                 price = catalog.category(session, category_code).plant_price.times_int(len(codes))
-                exchange.create_lot(session, actor=station, unit_codes=codes, price=price,
-                                    now=clock.now())
+                exchange.create_lot(
+                    session, actor=station, unit_codes=codes, price=price, now=clock.now()
+                )
                 made += 1
         report("lots listed", done, len(city.stations))
     with transaction(factory) as session:
@@ -192,8 +269,14 @@ def _sell(factory: sessionmaker[Session], city: City, clock: FrozenClock,
     return made
 
 
-def _receive_and_dismantle(factory: sessionmaker[Session], city: City, clock: FrozenClock,
-                           settings: Settings, rng: random.Random, report: Progress) -> None:
+def _receive_and_dismantle(
+    factory: sessionmaker[Session],
+    city: City,
+    clock: FrozenClock,
+    settings: Settings,
+    rng: random.Random,
+    report: Progress,
+) -> None:
     for plant in city.plants:
         with transaction(factory) as session:
             shipped = exchange.lots_for(session, actor=plant, status="shipped", limit=10_000)
@@ -201,22 +284,33 @@ def _receive_and_dismantle(factory: sessionmaker[Session], city: City, clock: Fr
             load = round(lot.grams * rng.uniform(0.995, 1.005))
             with transaction(factory) as session:
                 exchange.receive_lot(
-                    session, actor=plant, lot_id=lot.id, unit_codes=list(lot.unit_codes),
-                    load_grams=load, now=clock.now(),
+                    session,
+                    actor=plant,
+                    lot_id=lot.id,
+                    unit_codes=list(lot.unit_codes),
+                    load_grams=load,
+                    now=clock.now(),
                     tolerance_basis_points=settings.reception_weight_tolerance_basis_points,
                     fee_basis_points=settings.platform_fee_basis_points,
                 )
             report(f"reception at {plant.username}", done, len(shipped))
         with transaction(factory) as session:
-            held = custody.units_held_by(session, plant.organisation_id,
-                                         status=custody.UnitStatus.AT_PLANT.value)
+            held = custody.units_held_by(
+                session, plant.organisation_id, status=custody.UnitStatus.AT_PLANT.value
+            )
         for done, unit in enumerate(held, start=1):
             profile = OUTPUT_PROFILES.get(unit.category_code, DEFAULT_PROFILE)
             fractions = {name: unit.door_grams * share // 10_000 for name, share in profile.items()}
             with transaction(factory) as session:
-                record_dismantling(session, actor=plant, unit_code=unit.code, line="L1",
-                                   fractions=fractions, now=clock.now(),
-                                   evidence=f"video:demo:{unit.code}")
+                record_dismantling(
+                    session,
+                    actor=plant,
+                    unit_code=unit.code,
+                    line="L1",
+                    fractions=fractions,
+                    now=clock.now(),
+                    evidence=f"video:demo:{unit.code}",
+                )
             report(f"dismantling at {plant.username}", done, len(held))
 
 

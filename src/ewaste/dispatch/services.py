@@ -55,9 +55,7 @@ def assign_pickup(
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
     pickup = orders.get_pickup(session, actor=actor, pickup_id=pickup_id)
     candidates = _candidates(session)
-    chosen = rules.nearest_eligible(
-        candidates, at=pickup.location, grams=pickup.estimated_grams
-    )
+    chosen = rules.nearest_eligible(candidates, at=pickup.location, grams=pickup.estimated_grams)
     if chosen is None:
         raise NoEligibleCollector(grams=pickup.estimated_grams, pickup_id=pickup_id)
     return orders.assign_collector(

@@ -58,7 +58,7 @@ def lot_view(session: Session, lot: Lot) -> LotView:
     )
 
 
-def readable_by(actor: Actor) -> Select[tuple[Lot]]:
+def readable_by(actor: Actor) -> Select[Lot]:
     """Lots an actor may list: staff all; a station its own; a plant the open ones and its own."""
     stmt = select(Lot)
     if actor.can(Permission.STAFF_LOT_READ):

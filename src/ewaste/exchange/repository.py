@@ -34,7 +34,7 @@ class ExchangeRepository:
     def lots_of_units(self, unit_ids: Sequence[int]) -> dict[int, int]:
         """{unit id: lot id} for those of the units already in a lot."""
         stmt = select(LotUnit.unit_id, LotUnit.lot_id).where(LotUnit.unit_id.in_(unit_ids))
-        return {u: lot for u, lot in self._session.execute(stmt)}
+        return {int(u): int(lot) for u, lot in self._session.execute(stmt)}
 
     def add(self, obj: Lot | StationReceipt) -> None:
         """Stage and flush a new lot or receipt."""

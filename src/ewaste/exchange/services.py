@@ -152,8 +152,14 @@ def create_lot(
     repo.add(lot)
     repo.add_lot_units([LotUnit(lot_id=lot.id, unit_id=u.id, unit_code=u.code) for u in units])
     repo.add_change(
-        LotStatusChange(lot_id=lot.id, from_status="", to_status=lot.status, event="list",
-                        actor_id=actor.user_id, at=now)
+        LotStatusChange(
+            lot_id=lot.id,
+            from_status="",
+            to_status=lot.status,
+            event="list",
+            actor_id=actor.user_id,
+            at=now,
+        )
     )
     return lot_view(session, lot)
 
@@ -199,7 +205,10 @@ def ship_lot(session: Session, *, actor: Actor, lot_id: int, now: datetime) -> L
     Raises LotNotFound, IllegalLotTransition, WrongHolder, IllegalHandover.
     """
     lot = access_lot(
-        session, actor=actor, lot_id=lot_id, permission=Permission.STATION_LOT_SHIP,
+        session,
+        actor=actor,
+        lot_id=lot_id,
+        permission=Permission.STATION_LOT_SHIP,
         for_update=True,
     )
     _transition(session, lot, LotEvent.SHIP, actor=actor, now=now)
@@ -242,7 +251,10 @@ def receive_lot(
     EmptySelection, UnitsNotInLot, InvalidMass.
     """
     lot = access_lot(
-        session, actor=actor, lot_id=lot_id, permission=Permission.PLANT_LOT_RECEIVE,
+        session,
+        actor=actor,
+        lot_id=lot_id,
+        permission=Permission.PLANT_LOT_RECEIVE,
         for_update=True,
     )
     weight = Mass(load_grams)
@@ -260,8 +272,10 @@ def receive_lot(
         tolerance_basis_points=tolerance_basis_points,
     )
     event = LotEvent.RECEIVE if check.matches else LotEvent.RECEIVE_WITH_DISCREPANCY
-    note = "" if check.matches else (
-        f"missing {check.missing_units} unit(s); load {weight.grams} g vs lot {lot.grams} g"
+    note = (
+        ""
+        if check.matches
+        else (f"missing {check.missing_units} unit(s); load {weight.grams} g vs lot {lot.grams} g")
     )
     _transition(session, lot, event, actor=actor, now=now, note=note)
     plant = identity.organisation_row(session, actor.organisation_id)
@@ -311,7 +325,13 @@ def _transition(
 ) -> None:
     before, after = lot.apply(event)
     ExchangeRepository(session).add_change(
-        LotStatusChange(lot_id=lot.id, from_status=before, to_status=after, event=event.value,
-                        actor_id=actor.user_id, at=now, note=note)
+        LotStatusChange(
+            lot_id=lot.id,
+            from_status=before,
+            to_status=after,
+            event=event.value,
+            actor_id=actor.user_id,
+            at=now,
+            note=note,
+        )
     )
-

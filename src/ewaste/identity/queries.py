@@ -44,7 +44,7 @@ def organisations_by_role(session: Session, role: str) -> Sequence[OrganisationR
 def organisation_counts(session: Session) -> dict[str, int]:
     """How many organisations exist per role."""
     stmt = select(Organisation.role, func.count()).group_by(Organisation.role)
-    return {role: count for role, count in session.execute(stmt)}
+    return {str(role): int(count) for role, count in session.execute(stmt)}
 
 
 def organisation_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

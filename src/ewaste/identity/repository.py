@@ -41,13 +41,12 @@ class IdentityRepository:
     def first_user_of(self, organisation_id: int) -> User | None:
         """The earliest user of an organisation (the system operator for jobs)."""
         stmt = (
-            select(User)
-            .where(User.organisation_id == organisation_id)
-            .order_by(User.id)
-            .limit(1)
+            select(User).where(User.organisation_id == organisation_id).order_by(User.id).limit(1)
         )
         return self._session.scalars(stmt).one_or_none()
 
     def token_by_digest(self, digest: str) -> ApiToken | None:
         """The API token whose SHA-256 digest is `digest`, if any."""
-        return self._session.scalars(select(ApiToken).where(ApiToken.digest == digest)).one_or_none()
+        return self._session.scalars(
+            select(ApiToken).where(ApiToken.digest == digest)
+        ).one_or_none()

@@ -59,8 +59,8 @@ __all__ = [
     "credit",
     "debit",
     "ensure_account",
-    "entries_for_staff",
     "entries_for_source",
+    "entries_for_staff",
     "entries_with_source_prefix",
     "is_balanced",
     "party_statement",
@@ -69,4 +69,5 @@ __all__ = [
     "reverse_entry",
     "statement",
     "totals_by_kind",
+    "transfer",
 ]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ewaste.kernel.money import Money
@@ -45,8 +46,9 @@ def balance(session: Session, ref: AccountRef) -> Money:
     if account is None:
         return Money.zero()
     debits, credits = _totals(session, account.id)
-    return Money(rules.signed_balance(rules.AccountKind(account.kind), debits=debits,
-                                      credits=credits))
+    return Money(
+        rules.signed_balance(rules.AccountKind(account.kind), debits=debits, credits=credits)
+    )
 
 
 def balances(session: Session, *, owner_id: int | None = None) -> Sequence[BalanceRow]:
@@ -119,12 +121,12 @@ def statement(session: Session, *, owner_id: int, limit: int = 200) -> Sequence[
     return [_line_row(r) for r in session.execute(stmt)]
 
 
-def _lines(session: Session, condition: object) -> Sequence[EntryLineRow]:
-    stmt = _line_select().where(condition).order_by(JournalEntryRow.id, JournalLineRow.id)  # type: ignore[arg-type]
+def _lines(session: Session, condition: ColumnElement[bool]) -> Sequence[EntryLineRow]:
+    stmt = _line_select().where(condition).order_by(JournalEntryRow.id, JournalLineRow.id)
     return [_line_row(r) for r in session.execute(stmt)]
 
 
-def _line_select():  # type: ignore[no-untyped-def]
+def _line_select() -> Select[int, str, datetime, str, str, str, str, int]:
     return (
         select(
             JournalEntryRow.id,
@@ -141,7 +143,7 @@ def _line_select():  # type: ignore[no-untyped-def]
     )
 
 
-def _line_row(r: tuple[int, str, datetime, str, str, str, str, int]) -> EntryLineRow:
+def _line_row(r: Row[int, str, datetime, str, str, str, str, int]) -> EntryLineRow:
     return EntryLineRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], Money(r[7]))
 
 

@@ -115,8 +115,9 @@ class Accounts:
     @staticmethod
     def party(organisation_id: int) -> AccountRef:
         """The available balance of an organisation."""
-        return AccountRef(f"org:{organisation_id}:available", AccountKind.PARTY_AVAILABLE,
-                          organisation_id)
+        return AccountRef(
+            f"org:{organisation_id}:available", AccountKind.PARTY_AVAILABLE, organisation_id
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,9 @@ def signed_balance(kind: AccountKind, *, debits: int, credits: int) -> int:
 
 def balance_after(kind: AccountKind, current: int, lines: Sequence[Line], code: str) -> int:
     """The balance of account `code` after applying the lines that touch it."""
-    debits = sum(ln.amount.minor for ln in lines if ln.account.code == code and ln.side is Side.DEBIT)
+    debits = sum(
+        ln.amount.minor for ln in lines if ln.account.code == code and ln.side is Side.DEBIT
+    )
     credits = sum(
         ln.amount.minor for ln in lines if ln.account.code == code and ln.side is Side.CREDIT
     )

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Currency, Money
 from ewaste.ledger import rules
-from ewaste.ledger.queries import EntryLineRow, balance, entries_with_source_prefix, statement
 from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.queries import EntryLineRow, balance, entries_with_source_prefix, statement
 from ewaste.ledger.repository import LedgerRepository
 from ewaste.ledger.rules import (
     AccountRef,

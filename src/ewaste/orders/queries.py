@@ -59,7 +59,7 @@ def pickup_view(pickup: Pickup) -> PickupView:
     )
 
 
-def readable_by(actor: Actor) -> Select[tuple[Pickup]]:
+def readable_by(actor: Actor) -> Select[Pickup]:
     """The pickups an actor may list: own household's, assigned to own collector, or all (staff)."""
     stmt = select(Pickup)
     if actor.can(Permission.STAFF_PICKUP_READ):

@@ -140,9 +140,7 @@ def check_items_match(quoted: Mapping[str, int], at_door: Sequence[str]) -> None
     """Raise ItemsDoNotMatchQuote unless the door units are exactly the quoted items."""
     found = Counter(at_door)
     if found != Counter(quoted):
-        raise ItemsDoNotMatchQuote(
-            found=_describe(found), expected=_describe(Counter(quoted))
-        )
+        raise ItemsDoNotMatchQuote(found=_describe(found), expected=_describe(Counter(quoted)))
 
 
 def _describe(counts: Mapping[str, int]) -> str:

@@ -112,8 +112,9 @@ def cancel_pickup(
     pickup = access_pickup(
         session, actor=actor, pickup_id=pickup_id, permission=permission, for_update=True
     )
-    _transition(session, pickup, PickupEvent.CANCEL, actor_id=actor.user_id, now=now,
-                note=reason[:200])
+    _transition(
+        session, pickup, PickupEvent.CANCEL, actor_id=actor.user_id, now=now, note=reason[:200]
+    )
     return pickup_view(pickup)
 
 

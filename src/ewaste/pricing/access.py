@@ -10,7 +10,9 @@ from ewaste.pricing.repository import QuoteRepository
 from ewaste.pricing.rules import QuoteNotFound
 
 
-def access_quote(session: Session, *, actor: Actor, quote_id: int, for_update: bool = False) -> Quote:
+def access_quote(
+    session: Session, *, actor: Actor, quote_id: int, for_update: bool = False
+) -> Quote:
     """Return the quote if it is the actor's household's own (or the actor is staff).
 
     Answers QuoteNotFound for anyone else so that quote ids cannot be probed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import orders, pricing
@@ -17,7 +18,10 @@ def test_quotes_expire_when_their_binding_period_ends(
 ) -> None:
     world = build_world(session, now=clock.now())
     quote = pricing.create_quote(
-        session, actor=world.household_a, now=clock.now(), valid_for=timedelta(hours=1),
+        session,
+        actor=world.household_a,
+        now=clock.now(),
+        valid_for=timedelta(hours=1),
         items=[pricing.ItemRequest("laptop", 1)],
     )
     session.commit()
@@ -26,22 +30,24 @@ def test_quotes_expire_when_their_binding_period_ends(
     assert run_due_jobs(session_factory, clock)["expire_quotes"] == 1
     assert run_due_jobs(session_factory, clock)["expire_quotes"] == 0
     session.expire_all()
-    assert pricing.get_quote(session, actor=world.household_a, quote_id=quote.id).status == "expired"
+    assert (
+        pricing.get_quote(session, actor=world.household_a, quote_id=quote.id).status == "expired"
+    )
 
 
 def test_booking_an_expired_quote_is_refused(session: Session, clock: FrozenClock) -> None:
     world = build_world(session, now=clock.now())
     quote = pricing.create_quote(
-        session, actor=world.household_a, now=clock.now(), valid_for=timedelta(minutes=5),
+        session,
+        actor=world.household_a,
+        now=clock.now(),
+        valid_for=timedelta(minutes=5),
         items=[pricing.ItemRequest("laptop", 1)],
     )
     later = clock.advance(timedelta(minutes=5))
-    try:
+    with pytest.raises(pricing.QuoteExpired) as refused:
         pricing.book_quote(session, actor=world.household_a, quote_id=quote.id, now=later)
-    except pricing.QuoteExpired as error:
-        assert error.code == "pricing.quote_expired"
-    else:  # pragma: no cover - the assertion message is the point
-        raise AssertionError("an expired quote was booked")
+    assert refused.value.code == "pricing.quote_expired"
 
 
 def test_waiting_pickups_are_assigned_and_stale_ones_expire(

@@ -49,18 +49,28 @@ def _seed_expired_quotes(factory: sessionmaker[Session], clock: FrozenClock) -> 
     with transaction(factory) as session:
         world = build_world(session, now=clock.now())
         for _ in range(QUOTES):
-            pricing.create_quote(session, actor=world.household_a, now=clock.now(),
-                                 valid_for=timedelta(minutes=1),
-                                 items=[pricing.ItemRequest("mobile_phone", 1)])
+            pricing.create_quote(
+                session,
+                actor=world.household_a,
+                now=clock.now(),
+                valid_for=timedelta(minutes=1),
+                items=[pricing.ItemRequest("mobile_phone", 1)],
+            )
     clock.advance(timedelta(minutes=2))
 
 
 def _expiries(factory: sessionmaker[Session]) -> tuple[int, int]:
     with transaction(factory) as session:
-        changes = session.scalar(select(func.count()).select_from(QuoteStatusChange)
-                                 .where(QuoteStatusChange.event == "expire"))
-        distinct = session.scalar(select(func.count(func.distinct(QuoteStatusChange.quote_id)))
-                                  .where(QuoteStatusChange.event == "expire"))
+        changes = session.scalar(
+            select(func.count())
+            .select_from(QuoteStatusChange)
+            .where(QuoteStatusChange.event == "expire")
+        )
+        distinct = session.scalar(
+            select(func.count(func.distinct(QuoteStatusChange.quote_id))).where(
+                QuoteStatusChange.event == "expire"
+            )
+        )
     return int(changes or 0), int(distinct or 0)
 
 

@@ -26,7 +26,7 @@ class TokenOut(BaseModel):
     """A bearer token, shown once."""
 
     token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     role: str
     organisation_id: int
 
