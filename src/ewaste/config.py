@@ -12,7 +12,8 @@ PLACEHOLDER_SECRET = "development-only-secret-change-me"  # noqa: S105 - a known
 
 
 class Settings(BaseSettings):
-    """Validated configuration; refuses the placeholder secret outside development."""
+    """Validated configuration; refuses the placeholder secret outside development and an
+    insecure session cookie in production."""
 
     model_config = SettingsConfigDict(env_prefix="EWASTE_", env_file=None, extra="ignore")
 
@@ -29,8 +30,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError("EWASTE_SECRET_KEY must be set in production")
+        if self.env != "development" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("EWASTE_SECRET_KEY must be set outside development")
+        if len(self.secret_key) < 16:
+            raise ValueError("EWASTE_SECRET_KEY must be at least 16 characters")
         if self.env == "production" and not self.session_cookie_secure:
             raise ValueError("EWASTE_SESSION_COOKIE_SECURE must be true in production")
         return self
