@@ -1,0 +1,715 @@
+"""Every JSON API route × every role × {own object, another organisation's, a missing id}.
+
+`MATRIX` below is the contract: the status each role gets on each route for
+
+- "own": the caller's own object, in the state the route acts on (a pickup of the
+  caller's household, a lot of the caller's station, a unit the caller handled...). For
+  a role that cannot own such an object it is the comparable object of the caller's
+  side ("a"), the one the other roles call their own;
+- "other": the comparable object of another organisation of the same role ("b" side);
+- "missing": an id or unit code that does not exist.
+
+`None` marks a case that has no meaning for the route (a route without an object has
+no "other" or "missing"). "anonymous" sends no token at all.
+
+Rules the table encodes: a role may never tell another organisation's object from a
+missing one (both answer 404, never 403, so ids cannot be probed); a role lacking a
+permission answers 404 where the service checks access on the object, and 403
+(`identity.missing_permission`) where the service checks the role first. Rows where
+the code answers something else than a careful reviewer expects are listed in `BUGS`
+and run as strict xfails.
+
+The world is built once per module through the real services; each case runs in a
+savepoint that is rolled back, so every state-changing case starts from the same
+world (tokens are issued once, through `POST /api/auth/token`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import sessionmaker
+
+from ewaste.config import Settings
+from ewaste.kernel.clock import FrozenClock
+from ewaste.web.app import create_app
+from tests.api.matrix_world import MISSING_ID, MISSING_UNIT_CODE, MatrixWorld, build_matrix_world
+from tests.conftest import T0
+from tests.factories import PASSWORD
+
+ROLES = ("household", "collector", "station", "plant", "producer", "operator", "regulator")
+EVERY_ROW = ("anonymous", *ROLES)
+CASES = ("own", "other", "missing")
+USERNAMES = {
+    "household": "home-a",
+    "collector": "col-a",
+    "station": "sta-a",
+    "plant": "plant-a",
+    "producer": "prod",
+    "operator": "operator",
+    "regulator": "reg",
+}
+OTHER_USERNAMES = {
+    "household": "home-b",
+    "collector": "col-b",
+    "station": "sta-b",
+    "plant": "plant-b",
+    "producer": "home-b",
+    "operator": "reg",
+    "regulator": "operator",
+}
+NA = None
+
+Route = tuple[str, str]
+Row = dict[str, int | None]
+
+# fmt: off
+MATRIX: dict[Route, dict[str, Row]] = {
+    ("POST", "/api/auth/token"): {
+        "anonymous": {"own": NA, "other": 401, "missing": 401},
+        "household": {"own": 201, "other": 401, "missing": 401},
+        "collector": {"own": 201, "other": 401, "missing": 401},
+        "station": {"own": 201, "other": 401, "missing": 401},
+        "plant": {"own": 201, "other": 401, "missing": 401},
+        "producer": {"own": 201, "other": 401, "missing": 401},
+        "operator": {"own": 201, "other": 401, "missing": 401},
+        "regulator": {"own": 201, "other": 401, "missing": 401},
+    },
+    ("GET", "/api/me"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/categories"): {
+        "anonymous": {"own": 200, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    # "missing": a category code that does not exist.
+    ("POST", "/api/quotes"): {
+        "anonymous": {"own": 401, "other": NA, "missing": 401},
+        "household": {"own": 201, "other": NA, "missing": 404},
+        "collector": {"own": 403, "other": NA, "missing": 403},
+        "station": {"own": 403, "other": NA, "missing": 403},
+        "plant": {"own": 403, "other": NA, "missing": 403},
+        "producer": {"own": 403, "other": NA, "missing": 403},
+        "operator": {"own": 403, "other": NA, "missing": 403},
+        "regulator": {"own": 403, "other": NA, "missing": 403},
+    },
+    ("GET", "/api/quotes/{quote_id}"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 200, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # The body names a quote: the household's own open quote, another household's, none.
+    ("POST", "/api/pickups"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 201, "other": 404, "missing": 404},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    # Lists are filtered, never refused; test_lists_show_only_what_the_role_may_see
+    # checks what they contain.
+    ("GET", "/api/pickups"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/pickups/{pickup_id}"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 200, "other": 404, "missing": 404},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    ("POST", "/api/pickups/{pickup_id}/cancel"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 200, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # dispatch.assign_pickup checks the role before loading the pickup: 403 whatever the
+    # id, so nothing can be probed, but unlike cancel/collect it is not 404.
+    ("POST", "/api/pickups/{pickup_id}/assign"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("POST", "/api/pickups/{pickup_id}/collect"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 404, "other": 404, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # own: units collector a holds; other: a unit already at station b (409 WrongHolder:
+    # the scan names a giver who does not hold it); missing: an unknown unit code.
+    ("POST", "/api/station-receipts"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 201, "other": 409, "missing": 404},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    # own: a unit at the caller's station; other: a unit at station b; missing: unknown.
+    ("POST", "/api/lots"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 201, "other": 404, "missing": 404},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("GET", "/api/lots"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    # station: its listed lot vs station b's; plant: the lot it bought vs the lot plant b
+    # bought (listed lots are open to every plant); staff: a's lot vs b's.
+    ("GET", "/api/lots/{lot_id}"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 200, "other": 404, "missing": 404},
+        "plant": {"own": 200, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 200, "other": 200, "missing": 404},
+    },
+    # own: a listed lot; other: the lot plant b bought.
+    ("POST", "/api/lots/{lot_id}/buy"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 200, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 404, "other": 404, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # own: station a's sold lot; other: station b's sold lot.
+    ("POST", "/api/lots/{lot_id}/ship"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 200, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 404, "other": 404, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # own: the shipped lot plant a bought; other: the shipped lot plant b bought.
+    ("POST", "/api/lots/{lot_id}/receive"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 200, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 404, "other": 404, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # own: a unit the caller's organisation handled (household: handed over); other: a
+    # unit only the b side handled. A producer never handles units.
+    ("GET", "/api/units/{unit_code}/trace"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 200, "other": 404, "missing": 404},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 200, "other": 404, "missing": 404},
+        "plant": {"own": 200, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 200, "other": 200, "missing": 404},
+    },
+    # compliance.record_dismantling checks the role first (403 whatever the code).
+    ("POST", "/api/units/{unit_code}/dismantling"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 201, "other": 404, "missing": 404},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("GET", "/api/accounts/me"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 403, "other": NA, "missing": NA},
+    },
+    # source_prefix: a's pickup, b's pickup, a pickup that does not exist (empty list).
+    ("GET", "/api/ledger/entries"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 200, "other": 200, "missing": 200},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("GET", "/api/reports/overview"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+}
+# fmt: on
+
+# Cases where the code answers differently from the table above; each is a suspected bug.
+BUGS: dict[tuple[str, str, str, str], str] = {
+    ("POST", "/api/lots", "station", "other"): (
+        "BUG: a unit held at another station answers 422 exchange.mixed_lot instead of "
+        "404 custody.unit_not_found, so a station can tell another station's unit codes "
+        "from unknown ones (exchange/services.py create_lot)"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request: path, optional JSON body and query parameters."""
+
+    path: str
+    json: dict[str, Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+Builder = Callable[[MatrixWorld, str, str], Call]
+
+
+def _pick(mw: MatrixWorld, case: str, attribute: str) -> Any:
+    """The `attribute` of the caller's side (own), the other side, or a missing id."""
+    if case == "missing":
+        return MISSING_UNIT_CODE if attribute.startswith("unit_") else MISSING_ID
+    return getattr(mw.side("a" if case == "own" else "b"), attribute)
+
+
+def _pickup_attribute(role: str) -> str:
+    # A collector's own pickup is one assigned to it; everyone else's is a new request.
+    return "pickup_assigned" if role == "collector" else "pickup_requested"
+
+
+_UNIT_BY_ROLE = {"station": "unit_at_station", "plant": "unit_at_plant"}
+_DOOR_BODY = {"units": [{"category": "tv_flat", "grams": 10_200}], "evidence": "photo:1"}
+_PRICE = {"amount": "480.00", "currency": "CNY"}
+
+
+def _token_call(mw: MatrixWorld, role: str, case: str) -> Call:
+    if case == "own":
+        return Call("/api/auth/token", {"username": USERNAMES[role], "password": PASSWORD})
+    if case == "other":
+        # Another organisation's user, with the caller's guess at its password.
+        username = OTHER_USERNAMES.get(role, "home-b")
+        return Call("/api/auth/token", {"username": username, "password": "not-" + PASSWORD})
+    return Call("/api/auth/token", {"username": "nobody-here", "password": PASSWORD})
+
+
+def _pickup_booking(mw: MatrixWorld, role: str, case: str) -> Call:
+    return Call(
+        "/api/pickups",
+        {
+            "quote_id": _pick(mw, case, "quote_open"),
+            "address": "福田区深南大道1号",
+            "location": {"lat": 22.5223, "lon": 114.0553},
+            "window_start": "2026-11-24T03:00:00Z",
+            "window_end": "2026-11-24T05:00:00Z",
+            "contact_name": "李女士",
+            "contact_phone": "13800138000",
+        },
+    )
+
+
+def _station_receipt(mw: MatrixWorld, role: str, case: str) -> Call:
+    world = mw.world
+    if case == "own":
+        collector, code = world.collector_a.organisation_id, mw.a.unit_with_collector
+    elif case == "other":
+        collector, code = world.collector_b.organisation_id, mw.b.unit_at_station
+    else:
+        collector, code = world.collector_a.organisation_id, MISSING_UNIT_CODE
+    return Call("/api/station-receipts", {"collector_id": collector, "unit_codes": [code]})
+
+
+def _lot_reception(mw: MatrixWorld, role: str, case: str) -> Call:
+    side = mw.b if case == "other" else mw.a
+    lot_id = MISSING_ID if case == "missing" else side.lot_shipped
+    body = {"unit_codes": list(side.lot_shipped_codes), "load_grams": side.lot_shipped_grams}
+    return Call(f"/api/lots/{lot_id}/receive", body)
+
+
+def _lot_for_reading(mw: MatrixWorld, role: str, case: str) -> Call:
+    attribute = "lot_sold" if role == "plant" else "lot_listed"
+    return Call(f"/api/lots/{_pick(mw, case, attribute)}")
+
+
+def _lot_purchase(mw: MatrixWorld, role: str, case: str) -> Call:
+    lot_id = _pick(mw, case, "lot_listed" if case == "own" else "lot_sold")
+    return Call(f"/api/lots/{lot_id}/buy")
+
+
+def _trace(mw: MatrixWorld, role: str, case: str) -> Call:
+    code = _pick(mw, case, _UNIT_BY_ROLE.get(role, "unit_with_collector"))
+    return Call(f"/api/units/{code}/trace")
+
+
+def _dismantling(mw: MatrixWorld, role: str, case: str) -> Call:
+    code = _pick(mw, case, "unit_at_plant")
+    body = {"line": "L1", "fractions": {"plastics": 5000, "glass": 3000}, "evidence": "cam:7"}
+    return Call(f"/api/units/{code}/dismantling", body)
+
+
+def _ledger_entries(mw: MatrixWorld, role: str, case: str) -> Call:
+    prefix = f"pickup:{_pick(mw, case, 'pickup_collected')}"
+    return Call("/api/ledger/entries", params={"source_prefix": prefix})
+
+
+BUILDERS: dict[Route, Builder] = {
+    ("POST", "/api/auth/token"): _token_call,
+    ("GET", "/api/me"): lambda mw, role, case: Call("/api/me"),
+    ("GET", "/api/categories"): lambda mw, role, case: Call("/api/categories"),
+    ("POST", "/api/quotes"): lambda mw, role, case: Call(
+        "/api/quotes",
+        {"items": [{"category": "tv_flat" if case == "own" else "no_such_thing", "quantity": 1}]},
+    ),
+    ("GET", "/api/quotes/{quote_id}"): lambda mw, role, case: Call(
+        f"/api/quotes/{_pick(mw, case, 'quote_open')}"
+    ),
+    ("POST", "/api/pickups"): _pickup_booking,
+    ("GET", "/api/pickups"): lambda mw, role, case: Call("/api/pickups"),
+    ("GET", "/api/pickups/{pickup_id}"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, _pickup_attribute(role))}"
+    ),
+    ("POST", "/api/pickups/{pickup_id}/cancel"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, _pickup_attribute(role))}/cancel", {"reason": "moved"}
+    ),
+    ("POST", "/api/pickups/{pickup_id}/assign"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_requested')}/assign"
+    ),
+    ("POST", "/api/pickups/{pickup_id}/collect"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/collect", _DOOR_BODY
+    ),
+    ("POST", "/api/station-receipts"): _station_receipt,
+    ("POST", "/api/lots"): lambda mw, role, case: Call(
+        "/api/lots", {"unit_codes": [_pick(mw, case, "unit_at_station")], "price": _PRICE}
+    ),
+    ("GET", "/api/lots"): lambda mw, role, case: Call("/api/lots"),
+    ("GET", "/api/lots/{lot_id}"): _lot_for_reading,
+    ("POST", "/api/lots/{lot_id}/buy"): _lot_purchase,
+    ("POST", "/api/lots/{lot_id}/ship"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_sold')}/ship"
+    ),
+    ("POST", "/api/lots/{lot_id}/receive"): _lot_reception,
+    ("GET", "/api/units/{unit_code}/trace"): _trace,
+    ("POST", "/api/units/{unit_code}/dismantling"): _dismantling,
+    ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
+    ("GET", "/api/ledger/entries"): _ledger_entries,
+    ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),
+}
+
+
+def _matrix_cases() -> Iterator[Any]:
+    for (method, path), rows in MATRIX.items():
+        for role in EVERY_ROW:
+            for case in CASES:
+                status = rows[role][case]
+                if status is None:
+                    continue
+                marks = []
+                reason = BUGS.get((method, path, role, case))
+                if reason is not None:
+                    marks.append(pytest.mark.xfail(reason=reason, strict=True))
+                yield pytest.param(
+                    method,
+                    path,
+                    role,
+                    case,
+                    status,
+                    marks=marks,
+                    id=f"{method} {path} {role} {case}",
+                )
+
+
+# --- fixtures: one world per module, one savepoint per case ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """The module's client, world and one bearer token per role."""
+
+    client: TestClient
+    world: MatrixWorld
+    tokens: dict[str, str]
+    connection: Connection
+
+
+@pytest.fixture(scope="module")
+def matrix(engine: Engine, database_url: str) -> Iterator[Matrix]:
+    """Build the world once on a connection whose outer transaction is rolled back."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            factory = sessionmaker(
+                bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            )
+            settings = Settings(
+                env="test", database_url=database_url, secret_key="test-secret-key-0123456789"
+            )
+            app = create_app(settings, clock=FrozenClock(T0))
+            app.state.session_factory = factory
+            with factory() as session:
+                world = build_matrix_world(session, now=T0)
+                session.commit()
+            with TestClient(app, base_url="http://testserver") as client:
+                tokens = {}
+                for role, username in USERNAMES.items():
+                    answer = client.post(
+                        "/api/auth/token", json={"username": username, "password": PASSWORD}
+                    )
+                    assert answer.status_code == 201, answer.text
+                    tokens[role] = answer.json()["token"]
+                yield Matrix(client, world, tokens, connection)
+        finally:
+            outer.rollback()
+
+
+@pytest.fixture
+def case(matrix: Matrix) -> Iterator[Matrix]:
+    """The matrix, with everything the test writes rolled back afterwards."""
+    savepoint = matrix.connection.begin_nested()
+    try:
+        yield matrix
+    finally:
+        savepoint.rollback()
+
+
+def _send(m: Matrix, method: str, role: str, call: Call, *, token: bool = True) -> Any:
+    headers = {}
+    if token and role != "anonymous":
+        headers["Authorization"] = f"Bearer {m.tokens[role]}"
+    return m.client.request(method, call.path, json=call.json, params=call.params, headers=headers)
+
+
+# --- the matrix -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "path", "role", "case_name", "expected"), list(_matrix_cases()))
+def test_route_answers_each_role_as_the_matrix_says(
+    case: Matrix, method: str, path: str, role: str, case_name: str, expected: int
+) -> None:
+    builder_role = "operator" if role == "anonymous" else role
+    call = BUILDERS[(method, path)](case.world, builder_role, case_name)
+    public = path in {"/api/auth/token", "/api/categories"}
+    answer = _send(case, method, role, call, token=not public)
+    assert answer.status_code == expected, answer.text
+    if expected == 404:
+        # Not found for every reason alike: the body never says "forbidden".
+        assert answer.json()["code"].endswith("not_found")
+    if expected == 403:
+        assert answer.json()["code"] == "identity.missing_permission"
+    if expected == 401:
+        assert answer.json()["code"].startswith("identity.")
+
+
+def _not_found_pairs() -> list[Any]:
+    pairs = []
+    for (method, path), rows in MATRIX.items():
+        for role in ROLES:
+            if rows[role]["other"] == rows[role]["missing"] == 404:
+                reason = BUGS.get((method, path, role, "other"))
+                marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+                pairs.append(
+                    pytest.param(method, path, role, marks=marks, id=f"{method} {path} {role}")
+                )
+    return pairs
+
+
+@pytest.mark.parametrize(("method", "path", "role"), _not_found_pairs())
+def test_another_organisations_object_looks_exactly_like_a_missing_one(
+    case: Matrix, method: str, path: str, role: str
+) -> None:
+    bodies = []
+    for case_name in ("other", "missing"):
+        call = BUILDERS[(method, path)](case.world, role, case_name)
+        savepoint = case.connection.begin_nested()
+        try:
+            bodies.append(_send(case, method, role, call).json())
+        finally:
+            savepoint.rollback()
+    other, missing = bodies
+    assert other["code"] == missing["code"]
+    assert set(other["data"]) == set(missing["data"])
+
+
+def test_a_garbage_token_is_refused_on_every_protected_route(case: Matrix) -> None:
+    refused = []
+    for (method, path), rows in MATRIX.items():
+        if rows["anonymous"]["own"] != 401:
+            continue
+        call = BUILDERS[(method, path)](case.world, "operator", "own")
+        answer = case.client.request(
+            method,
+            call.path,
+            json=call.json,
+            params=call.params,
+            headers={"Authorization": "Bearer ewt_not-a-real-token"},
+        )
+        if answer.status_code != 401 or answer.json()["code"] != "identity.invalid_token":
+            refused.append(f"{method} {path}: {answer.status_code} {answer.text}")
+    assert not refused, "\n".join(refused)
+
+
+# --- what lists reveal ------------------------------------------------------------------
+
+# role -> (side attributes whose ids must be listed, side attributes that must not be)
+PICKUPS_SEEN: dict[str, tuple[set[tuple[str, str]], set[tuple[str, str]]]] = {
+    "household": (
+        {("a", "pickup_requested"), ("a", "pickup_assigned")},
+        {("b", "pickup_requested"), ("b", "pickup_assigned")},
+    ),
+    "collector": (
+        {("a", "pickup_assigned"), ("a", "pickup_collected")},
+        {("a", "pickup_requested"), ("b", "pickup_assigned")},
+    ),
+    "operator": ({("a", "pickup_requested"), ("b", "pickup_requested")}, set()),
+}
+LOTS_SEEN: dict[str, tuple[set[tuple[str, str]], set[tuple[str, str]]]] = {
+    "station": ({("a", "lot_listed"), ("a", "lot_sold")}, {("b", "lot_listed")}),
+    "plant": (
+        {("a", "lot_listed"), ("b", "lot_listed"), ("a", "lot_sold")},
+        {("b", "lot_sold"), ("b", "lot_shipped")},
+    ),
+    "operator": ({("a", "lot_listed"), ("b", "lot_sold")}, set()),
+    "regulator": ({("a", "lot_listed"), ("b", "lot_sold")}, set()),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("path", "seen"),
+    [("/api/pickups", PICKUPS_SEEN), ("/api/lots", LOTS_SEEN)],
+    ids=["pickups", "lots"],
+)
+def test_lists_show_only_what_the_role_may_see(
+    case: Matrix, path: str, seen: dict[str, Any], role: str
+) -> None:
+    answer = _send(case, "GET", role, Call(path))
+    assert answer.status_code == 200
+    listed = {item["id"] for item in answer.json()}
+    if role not in seen:
+        assert listed == set()
+        return
+    present, absent = seen[role]
+    for side, attribute in present:
+        assert getattr(case.world.side(side), attribute) in listed, (side, attribute)
+    for side, attribute in absent:
+        assert getattr(case.world.side(side), attribute) not in listed, (side, attribute)
+
+
+def test_a_statement_shows_only_the_callers_own_lines(case: Matrix) -> None:
+    answer = _send(case, "GET", "collector", Call("/api/accounts/me"))
+    me = case.world.world.collector_a.organisation_id
+    accounts = {line["account"] for line in answer.json()["lines"]}
+    assert accounts == {f"org:{me}:available"}
+
+
+# --- the meta-test ----------------------------------------------------------------------
+
+
+def test_every_api_route_is_in_the_matrix_and_nothing_else(matrix: Matrix) -> None:
+    paths = matrix.client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    served = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api")
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    missing = sorted(served - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - served)
+    problems = [f"route not in the matrix: {m} {p}" for m, p in missing]
+    problems += [f"matrix entry for a route that no longer exists: {m} {p}" for m, p in stale]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_matrix_entry_names_every_role_and_case_and_has_a_request() -> None:
+    problems = []
+    for route, rows in MATRIX.items():
+        if set(rows) != set(EVERY_ROW):
+            problems.append(f"{route}: rows {sorted(rows)}")
+        problems += [
+            f"{route} {r}: cases {sorted(rows[r])}" for r in rows if set(rows[r]) != set(CASES)
+        ]
+        if route not in BUILDERS:
+            problems.append(f"{route}: no request builder")
+    problems += [
+        f"{key}: BUGS entry for no matrix case"
+        for key in BUGS
+        if MATRIX.get(key[:2], {}).get(key[2], {}).get(key[3]) is None
+    ]
+    assert not problems, "\n".join(problems)
