@@ -1,11 +1,57 @@
-"""Server-rendered pages (Jinja2 + htmx), in Chinese and English."""
+"""Server-rendered pages (Jinja2), in Chinese and English, over the same services as the API.
+
+Handlers are thin: read the form, call one service, then redirect (303) to the page
+that shows the result, or render the page again with the error beside the form.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from pathlib import Path
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
 
 from ewaste.config import Settings
+from ewaste.web.pages import auth, collector, csrf, home, household, plant, staff, station, units
+from ewaste.web.pages.i18n import load_catalogs
+from ewaste.web.pages.rendering import build_kit, render, see_other, translations
+
+STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
+SESSION_COOKIE: Final = "ewaste_session"
+SESSION_MAX_AGE: Final = 12 * 3600  # a working day; the cookie is signed, not encrypted
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Mount the pages, their static files and the session middleware on `app`."""
+    """Mount the pages, their static files and the session middleware on `app`.
+
+    Compiles the gettext catalogs once (raises if a catalog is missing or broken, so a
+    bad deployment fails at start rather than on the first page).
+    """
+    app.state.page_kit = build_kit(settings, load_catalogs())
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.session_cookie_secure,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (auth, home, household, collector, station, plant, staff, units):
+        app.include_router(module.router)
+    app.add_exception_handler(auth.LoginRequired, _login_required)
+    app.add_exception_handler(csrf.CsrfRefused, _csrf_refused)
+
+
+def _login_required(request: Request, exc: Exception) -> Response:
+    return see_other("/login")
+
+
+def _csrf_refused(request: Request, exc: Exception) -> Response:
+    message = translations(request).gettext(
+        "This form has expired or did not come from this site. Reload the page and try again."
+    )
+    return render(request, "error.html", status=403, message=message)

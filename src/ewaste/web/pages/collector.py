@@ -1,0 +1,96 @@
+"""The collector's page: assigned jobs with the door weighing form, and what I carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from ewaste import catalog, custody, orders, pricing
+from ewaste.custody import UnitStatus
+from ewaste.identity import Role
+from ewaste.kernel.errors import DomainError
+from ewaste.kernel.quantities import Mass
+from ewaste.web.context import RequestContext
+from ewaste.web.pages import csrf, forms
+from ewaste.web.pages.auth import page_context
+from ewaste.web.pages.failures import Failure, error_page, failed
+from ewaste.web.pages.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An assigned pickup with its quote and one scale line per unit to weigh."""
+
+    pickup: orders.PickupView
+    quote: pricing.QuoteView | None
+    units: tuple[tuple[str, int], ...]
+    """(category code, typical grams) for each unit the quote expects, in order."""
+
+
+def home(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
+    """Render the collector's page (status from `failure`, 200 without one)."""
+    if failure is not None and ctx.actor.role is not Role.COLLECTOR:
+        return error_page(request, ctx, failure)
+    typical = {c.code: c.typical_mass.grams for c in catalog.categories(ctx.session)}
+    assigned = orders.pickups_for(
+        ctx.session, actor=ctx.actor, status=orders.PickupStatus.ASSIGNED.value
+    )
+    jobs = []
+    for pickup in sorted(assigned, key=lambda p: (p.window_start, p.id)):
+        quote = pricing.quote_by_id(ctx.session, pickup.quote_id)
+        units = tuple(
+            (line.category_code, typical.get(line.category_code, 0))
+            for line in (quote.lines if quote else ())
+            for _ in range(line.quantity)
+        )
+        jobs.append(Job(pickup, quote, units))
+    carrying = custody.units_held_by(
+        ctx.session, ctx.actor.organisation_id, status=UnitStatus.WITH_COLLECTOR.value
+    )
+    return render(
+        request,
+        "collector.html",
+        ctx=ctx,
+        status=failure.status if failure else 200,
+        failure=failure,
+        jobs=jobs,
+        carrying=carrying,
+        carrying_grams=sum(u.door_grams for u in carrying),
+    )
+
+
+@router.post("/pickups/{pickup_id}/collect", name="page_collect_pickup")
+def collect_pickup(
+    request: Request,
+    pickup_id: int,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Weigh and tag each unit at the door; the household is paid (same service as the API).
+
+    The form carries one category and one weight in kilograms per unit; weights are
+    read as decimals and turned into whole grams.
+    """
+    try:
+        units = [
+            orders.DoorUnit(code, Mass(forms.grams_from_kg(kg)))
+            for code, kg in zip(
+                forms.texts(form, "category"), forms.texts(form, "kg"), strict=False
+            )
+        ]
+        orders.collect_pickup(
+            ctx.session,
+            actor=ctx.actor,
+            pickup_id=pickup_id,
+            units=units,
+            now=ctx.now,
+            evidence=forms.text(form, "evidence", required=False)[:200],
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"collect-{pickup_id}", err, form))
+    return see_other("/#carrying")

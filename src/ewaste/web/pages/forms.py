@@ -1,0 +1,145 @@
+"""Reading posted forms into the typed values services take.
+
+Form fields arrive as text. These helpers turn them into ints, grams, Money, unit
+codes and UTC instants, raising an `InvalidInput` subclass (shown beside the form
+like any domain error) for anything that cannot be read. Masses and money are
+parsed with `Decimal`, never through a float.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from starlette.datastructures import FormData
+
+from ewaste.kernel.errors import InvalidInput
+from ewaste.kernel.money import Money
+from ewaste.web.pages.rendering import CHINA_TIME
+
+MAX_FORM_GRAMS: Final = 100_000_000  # 100 t, the kernel's ceiling for one load
+
+
+class MissingField(InvalidInput):
+    """A required form field is empty."""
+
+    code = "pages.missing_field"
+    message = "Please fill in every required field."
+
+
+class InvalidNumber(InvalidInput):
+    """A field that must hold a whole number does not."""
+
+    code = "pages.invalid_number"
+    message = "Enter a whole number."
+
+
+class InvalidCoordinate(InvalidInput):
+    """A latitude or longitude that is not a decimal number."""
+
+    code = "pages.invalid_coordinate"
+    message = "Enter the position in decimal degrees, e.g. 22.5223."
+
+
+class InvalidWeight(InvalidInput):
+    """A weight that is not a positive number of kilograms with at most three decimals."""
+
+    code = "pages.invalid_weight"
+    message = "Enter each weight in kilograms, e.g. 12.5 (at most 3 decimals)."
+
+
+class InvalidSlot(InvalidInput):
+    """A pickup time slot that is not one of the offered ones."""
+
+    code = "pages.invalid_slot"
+    message = "Choose one of the offered time slots."
+
+
+class NothingToQuote(InvalidInput):
+    """A quote form with no item row filled in."""
+
+    code = "pages.nothing_to_quote"
+    message = "Choose at least one item and how many."
+
+
+def text(form: FormData, name: str, *, required: bool = True) -> str:
+    """The trimmed text of field `name`; MissingField when required and empty."""
+    value = form.get(name)
+    result = value.strip() if isinstance(value, str) else ""
+    if required and not result:
+        raise MissingField
+    return result
+
+
+def texts(form: FormData, name: str) -> list[str]:
+    """Every value of a repeated field, trimmed, in form order."""
+    return [v.strip() if isinstance(v, str) else "" for v in form.getlist(name)]
+
+
+def whole_number(value: str) -> int:
+    """A whole number typed into a form; InvalidNumber otherwise."""
+    value = value.strip()
+    if not value or not value.lstrip("-").isdigit() or len(value) > 12:
+        raise InvalidNumber
+    return int(value)
+
+
+def grams_from_kg(value: str, *, allow_zero: bool = False) -> int:
+    """Integer grams from kilograms typed as a decimal ("12.5" → 12500); InvalidWeight otherwise."""
+    try:
+        kg = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidWeight from None
+    if not kg.is_finite():
+        raise InvalidWeight
+    grams = kg * 1000
+    if grams != grams.to_integral_value() or grams < 0 or grams > MAX_FORM_GRAMS:
+        raise InvalidWeight
+    if grams == 0 and not allow_zero:
+        raise InvalidWeight
+    return int(grams)
+
+
+def yuan(value: str) -> Money:
+    """Money from yuan typed as a decimal ("480" or "480.50"); the kernel refuses sub-fen."""
+    return Money.parse(value.strip().replace(",", "") or "x")
+
+
+def unit_codes(value: str) -> list[str]:
+    """Unit codes typed or scanned one per line (commas and spaces also separate)."""
+    return [code for code in value.replace(",", "\n").split() if code]
+
+
+def coordinate(value: str) -> float:
+    """A latitude or longitude in decimal degrees (GeoPoint checks the range)."""
+    try:
+        return float(Decimal(value.strip()))
+    except InvalidOperation:
+        raise InvalidCoordinate from None
+
+
+def slot_start(value: str) -> datetime:
+    """The UTC start of a slot posted as local China time "YYYY-MM-DDTHH:MM"."""
+    try:
+        naive = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")  # noqa: DTZ007 - local time
+    except ValueError:
+        raise InvalidSlot from None
+    return naive.replace(tzinfo=CHINA_TIME)
+
+
+SLOT_LENGTH: Final = timedelta(hours=2)
+SLOT_HOURS: Final = (8, 10, 12, 14, 16, 18)
+SLOT_DAYS: Final = 7
+
+
+def offered_slots(now: datetime) -> list[tuple[datetime, datetime]]:
+    """Two-hour pickup slots from 08:00 to 20:00 China time, next 7 days, starting after `now`."""
+    today = now.astimezone(CHINA_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
+    slots: list[tuple[datetime, datetime]] = []
+    for day in range(SLOT_DAYS + 1):
+        for hour in SLOT_HOURS:
+            start = today + timedelta(days=day, hours=hour)
+            if start > now and len(slots) < SLOT_DAYS * len(SLOT_HOURS):
+                slots.append((start, start + SLOT_LENGTH))
+    return slots

@@ -1,0 +1,134 @@
+"""The household's page: get a quote, book a pickup for it, follow my pickups and units."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from ewaste import catalog, custody, identity, orders, pricing
+from ewaste.identity import Role
+from ewaste.kernel.errors import DomainError
+from ewaste.kernel.geo import GeoPoint
+from ewaste.web.context import RequestContext
+from ewaste.web.pages import csrf, forms
+from ewaste.web.pages.auth import page_context
+from ewaste.web.pages.failures import Failure, error_page, failed
+from ewaste.web.pages.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+QUOTE_ROWS = 3
+
+
+def home(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
+    """Render the household's page (status from `failure`, 200 without one)."""
+    if failure is not None and ctx.actor.role is not Role.HOUSEHOLD:
+        return error_page(request, ctx, failure)
+    household_id = ctx.actor.organisation_id
+    org = identity.organisation_row(ctx.session, household_id)
+    pickups = orders.pickups_for(ctx.session, actor=ctx.actor)
+    # One query for the household's unit codes, one for their source documents,
+    # instead of one query per collected pickup.
+    codes = [
+        code for code, _category, _status in custody.units_of_household(ctx.session, household_id)
+    ]
+    units_by_source: dict[str, list[custody.UnitRow]] = defaultdict(list)
+    for unit in custody.units_by_codes(ctx.session, codes):
+        units_by_source[unit.source_ref].append(unit)
+    return render(
+        request,
+        "household.html",
+        ctx=ctx,
+        status=failure.status if failure else 200,
+        failure=failure,
+        categories=catalog.categories(ctx.session),
+        quote_rows=QUOTE_ROWS,
+        quotes=pricing.open_quotes_of(ctx.session, household_id),
+        slots=forms.offered_slots(ctx.now),
+        location=org.location if org is not None else None,
+        district=org.district if org is not None else "",
+        pickups=pickups,
+        units_by_source=units_by_source,
+        now=ctx.now,
+    )
+
+
+@router.post("/quotes", name="page_create_quote")
+def create_quote(
+    request: Request,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Price the item rows of the quote form (the same service as POST /api/quotes)."""
+    try:
+        quote = pricing.create_quote(
+            ctx.session,
+            actor=ctx.actor,
+            items=_item_rows(form),
+            now=ctx.now,
+            valid_for=timedelta(minutes=ctx.settings.quote_valid_minutes),
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, "quote", err, form))
+    return see_other(f"/#quote-{quote.id}")
+
+
+@router.post("/pickups", name="page_book_pickup")
+def book_pickup(
+    request: Request,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Book a pickup for an open quote (the same service as POST /api/pickups)."""
+    quote_id = forms.text(form, "quote_id", required=False)
+    key = f"book-{quote_id}"
+    try:
+        start = forms.slot_start(forms.text(form, "slot"))
+        pickup = orders.book_pickup(
+            ctx.session,
+            actor=ctx.actor,
+            quote_id=forms.whole_number(quote_id),
+            address=forms.text(form, "address"),
+            location=GeoPoint(
+                forms.coordinate(forms.text(form, "lat")), forms.coordinate(forms.text(form, "lon"))
+            ),
+            window=orders.TimeWindow(start, start + forms.SLOT_LENGTH),
+            contact_name=forms.text(form, "contact_name"),
+            contact_phone=forms.text(form, "contact_phone"),
+            now=ctx.now,
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, key, err, form))
+    return see_other(f"/#pickup-{pickup.id}")
+
+
+@router.post("/pickups/{pickup_id}/cancel", name="page_cancel_pickup")
+def cancel_pickup(
+    request: Request,
+    pickup_id: int,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Cancel a pickup not yet collected, free of charge (same service as the API)."""
+    try:
+        orders.cancel_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"cancel-{pickup_id}", err, form))
+    return see_other(f"/#pickup-{pickup_id}")
+
+
+def _item_rows(form: FormData) -> list[pricing.ItemRequest]:
+    """The filled rows of the quote form; a row without a category is left out."""
+    items = []
+    for code, quantity in zip(
+        forms.texts(form, "category"), forms.texts(form, "quantity"), strict=False
+    ):
+        if code:
+            items.append(pricing.ItemRequest(code, forms.whole_number(quantity or "1")))
+    if not items:
+        raise forms.NothingToQuote
+    return items

@@ -1,0 +1,148 @@
+"""Languages of the pages: gettext catalogs compiled in memory, the visitor's choice, labels.
+
+The `.po` files under `web/locale/<locale>/LC_MESSAGES/messages.po` are the only
+source: they are parsed with Babel and compiled to `.mo` bytes at start-up, so there
+is no build step and no compiled catalog in the repository.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from starlette.requests import Request
+
+from ewaste.kernel.errors import DomainError
+
+LOCALE_DIR: Final = Path(__file__).resolve().parent.parent / "locale"
+LOCALES: Final = ("zh_CN", "en")
+"""The languages the pages speak; the first is the platform default."""
+
+LANG_COOKIE: Final = "lang"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, do not translate"
+    """Mark `message` for the catalog without translating it here (it is looked up later)."""
+    return message
+
+
+def load_catalogs(locale_dir: Path = LOCALE_DIR) -> dict[str, Translations]:
+    """Compile each locale's `messages.po` in memory; FileNotFoundError if one is missing."""
+    catalogs: dict[str, Translations] = {}
+    for locale in LOCALES:
+        path = locale_dir / locale / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=locale)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        catalogs[locale] = Translations(fp=compiled, domain="messages")
+    return catalogs
+
+
+def chosen_locale(request: Request, default: str) -> str:
+    """The visitor's language: the `lang` cookie when it names a known locale, else `default`."""
+    wanted = request.cookies.get(LANG_COOKIE, "")
+    return wanted if wanted in LOCALES else default
+
+
+def translate_error(error: DomainError, translations: Translations) -> str:
+    """The error's message in the visitor's language.
+
+    Domain errors carry an English template (`message`) filled from their context.
+    When the catalog translates that template, the translation is filled from the
+    same context; otherwise (a custom message, or a template not yet translated)
+    the English detail is shown unchanged rather than hidden.
+    """
+    template = type(error).message
+    if error.detail != _safe_format(template, error.context):
+        return error.detail
+    translated = translations.gettext(template)
+    if translated == template:
+        return error.detail
+    return _safe_format(translated, error.context) or error.detail
+
+
+def _safe_format(template: str, context: Mapping[str, object]) -> str:
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return ""
+
+
+# Labels for stored values (statuses, roles, kinds). The values are stable codes in
+# the database; these English labels are the msgids the catalogs translate.
+LABELS: Final[Mapping[str, Mapping[str, str]]] = {
+    "role": {
+        "household": N_("Household"),
+        "collector": N_("Collector"),
+        "station": N_("Station"),
+        "plant": N_("Dismantling plant"),
+        "producer": N_("Producer"),
+        "operator": N_("Operator"),
+        "regulator": N_("Regulator"),
+        "unknown": N_("Unknown"),
+    },
+    "pickup": {
+        "requested": N_("Waiting for a collector"),
+        "assigned": N_("Collector assigned"),
+        "collected": N_("Collected"),
+        "cancelled": N_("Cancelled"),
+        "expired": N_("Expired"),
+    },
+    "lot": {
+        "listed": N_("Listed"),
+        "sold": N_("Sold"),
+        "shipped": N_("Shipped"),
+        "received": N_("Received"),
+        "disputed": N_("Disputed"),
+        "withdrawn": N_("Withdrawn"),
+    },
+    "unit": {
+        "with_collector": N_("With the collector"),
+        "at_station": N_("At the station"),
+        "in_transit": N_("In transit"),
+        "at_plant": N_("At the plant"),
+        "dismantled": N_("Dismantled"),
+    },
+    "handover": {
+        "unit:collect:door": N_("Collected at the door"),
+        "unit:deliver:station": N_("Delivered to the station"),
+        "unit:ship:dispatch": N_("Shipped to the plant"),
+        "unit:receive:plant": N_("Received at the plant"),
+        "unit:dismantle:record": N_("Dismantled"),
+    },
+    "fraction": {
+        "ferrous": N_("Ferrous metal"),
+        "copper": N_("Copper"),
+        "aluminium": N_("Aluminium"),
+        "plastics": N_("Plastics"),
+        "glass": N_("Glass"),
+        "crt_glass": N_("CRT glass"),
+        "circuit_boards": N_("Circuit boards"),
+        "compressor": N_("Compressor"),
+        "refrigerant": N_("Refrigerant"),
+        "oil": N_("Oil"),
+        "foam": N_("Foam"),
+        "cables": N_("Cables"),
+        "battery": N_("Batteries"),
+        "other": N_("Other"),
+    },
+    "account": {
+        "party_available": N_("Party balances"),
+        "escrow": N_("Escrow"),
+        "platform_fees": N_("Platform fees"),
+        "bank": N_("Bank"),
+    },
+}
+
+
+def label(translations: Translations, group: str, value: str) -> str:
+    """The translated label of a stored `value` in `group`; the raw value when unlabelled."""
+    msgid = LABELS.get(group, {}).get(value)
+    return translations.gettext(msgid) if msgid is not None else value

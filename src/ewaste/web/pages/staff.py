@@ -1,0 +1,61 @@
+"""The operator's and regulator's page: the platform overview; operators also dispatch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from ewaste import analytics, dispatch, orders
+from ewaste.identity import Permission
+from ewaste.kernel.errors import DomainError
+from ewaste.web.context import RequestContext
+from ewaste.web.pages import csrf
+from ewaste.web.pages.auth import page_context
+from ewaste.web.pages.failures import Failure, error_page, failed
+from ewaste.web.pages.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+
+def home(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
+    """Render the overview (status from `failure`, 200 without one).
+
+    Waiting pickups are listed only for roles that may assign them (operators).
+    """
+    if failure is not None and not ctx.actor.can(Permission.AUDIT_REPORT_READ):
+        return error_page(request, ctx, failure)
+    overview = analytics.overview_for(ctx.session, actor=ctx.actor)
+    may_assign = ctx.actor.can(Permission.STAFF_PICKUP_ASSIGN)
+    waiting = (
+        orders.pickups_for(ctx.session, actor=ctx.actor, status=orders.PickupStatus.REQUESTED.value)
+        if may_assign
+        else []
+    )
+    return render(
+        request,
+        "staff.html",
+        ctx=ctx,
+        status=failure.status if failure else 200,
+        failure=failure,
+        overview=overview,
+        may_assign=may_assign,
+        waiting=sorted(waiting, key=lambda p: (p.window_start, p.id)),
+        total_units=sum(line.units for line in overview.categories),
+        total_grams=sum(line.grams for line in overview.categories),
+    )
+
+
+@router.post("/pickups/{pickup_id}/assign", name="page_assign_pickup")
+def assign_pickup(
+    request: Request,
+    pickup_id: int,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Assign a waiting pickup to the nearest eligible collector (same service as the API)."""
+    try:
+        dispatch.assign_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"assign-{pickup_id}", err, form))
+    return see_other("/#waiting")
