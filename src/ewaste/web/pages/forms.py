@@ -8,17 +8,23 @@ parsed with `Decimal`, never through a float.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 from starlette.datastructures import FormData
 
 from ewaste.kernel.errors import InvalidInput
-from ewaste.kernel.money import Money
+from ewaste.kernel.money import Currency, InvalidAmount, Money
 from ewaste.web.pages.rendering import CHINA_TIME
 
 MAX_FORM_GRAMS: Final = 100_000_000  # 100 t, the kernel's ceiling for one load
+
+# Shapes checked before Decimal sees the text: no exponents, no NaN, bounded length.
+_YUAN: Final = re.compile(r"\d{1,9}(\.\d{1,2})?")
+_KG: Final = re.compile(r"\d{1,6}([.,]\d{1,6})?")
+_DEGREES: Final = re.compile(r"-?\d{1,3}(\.\d{1,10})?")
 
 
 class MissingField(InvalidInput):
@@ -87,13 +93,9 @@ def whole_number(value: str) -> int:
 
 def grams_from_kg(value: str, *, allow_zero: bool = False) -> int:
     """Integer grams from kilograms typed as a decimal ("12.5" → 12500); InvalidWeight otherwise."""
-    try:
-        kg = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
-        raise InvalidWeight from None
-    if not kg.is_finite():
+    if not _KG.fullmatch(value.strip()):
         raise InvalidWeight
-    grams = kg * 1000
+    grams = Decimal(value.strip().replace(",", ".")) * 1000
     if grams != grams.to_integral_value() or grams < 0 or grams > MAX_FORM_GRAMS:
         raise InvalidWeight
     if grams == 0 and not allow_zero:
@@ -102,8 +104,15 @@ def grams_from_kg(value: str, *, allow_zero: bool = False) -> int:
 
 
 def yuan(value: str) -> Money:
-    """Money from yuan typed as a decimal ("480" or "480.50"); the kernel refuses sub-fen."""
-    return Money.parse(value.strip().replace(",", "") or "x")
+    """Money from yuan typed as a decimal ("480", "1,480.50"); InvalidAmount otherwise.
+
+    The shape is checked before parsing (as the API's MoneyIn does), so an exponent
+    or a huge number never reaches Decimal arithmetic.
+    """
+    cleaned = value.strip().replace(",", "")
+    if not _YUAN.fullmatch(cleaned):
+        raise InvalidAmount(value=value, currency=Currency.CNY)
+    return Money.parse(cleaned)
 
 
 def unit_codes(value: str) -> list[str]:
@@ -113,10 +122,9 @@ def unit_codes(value: str) -> list[str]:
 
 def coordinate(value: str) -> float:
     """A latitude or longitude in decimal degrees (GeoPoint checks the range)."""
-    try:
-        return float(Decimal(value.strip()))
-    except InvalidOperation:
-        raise InvalidCoordinate from None
+    if not _DEGREES.fullmatch(value.strip()):
+        raise InvalidCoordinate
+    return float(Decimal(value.strip()))
 
 
 def slot_start(value: str) -> datetime:
