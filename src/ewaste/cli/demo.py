@@ -30,7 +30,7 @@ def demo(
     households: int = typer.Option(500, min=10, max=20_000),
     collectors: int = typer.Option(30, min=2, max=2_000),
     seed: int = typer.Option(2026, help="Random seed: the same seed gives the same city."),
-    port: int = typer.Option(8000, min=1, max=65535),
+    port: int | None = typer.Option(None, min=1, max=65535, help="TCP port (EWASTE_PORT)."),
 ) -> None:
     """Build the demo city, run a simulated day through every step, print the summary."""
     settings = Settings()
@@ -71,7 +71,7 @@ def demo(
         )
     _print_summary(summary)
     if not no_serve:
-        serve_app(settings, port=port)
+        serve_app(settings, port=port or settings.port)
 
 
 def _print_logins(city: demo_city.City) -> None:

@@ -15,6 +15,9 @@ def serve_app(settings: Settings, *, port: int) -> None:
     uvicorn.run(create_app(settings), host=settings.host, port=port, log_level="info")
 
 
-def serve(port: int = typer.Option(8000, min=1, max=65535, help="TCP port.")) -> None:
+def serve(
+    port: int | None = typer.Option(None, min=1, max=65535, help="TCP port (EWASTE_PORT)."),
+) -> None:
     """Serve the pages and the JSON API for the configured database."""
-    serve_app(Settings(), port=port)
+    settings = Settings()
+    serve_app(settings, port=port or settings.port)

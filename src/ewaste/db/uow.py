@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
-
-
-class AfterCommit:
-    """Side effects (notifications, webhooks) queued to run only once the data is committed."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[[], None]] = []
-
-    def add(self, callback: Callable[[], None]) -> None:
-        """Run `callback` after a successful commit; dropped on rollback."""
-        self._callbacks.append(callback)
-
-    def run(self) -> None:
-        """Run and forget the queued callbacks."""
-        callbacks, self._callbacks = self._callbacks, []
-        for callback in callbacks:
-            callback()
 
 
 @contextmanager

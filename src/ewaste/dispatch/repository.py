@@ -20,12 +20,17 @@ class CollectorRepository:
         """The profile of one collector organisation, if any."""
         return self._session.get(CollectorProfile, organisation_id)
 
-    def active(self) -> Sequence[CollectorProfile]:
-        """Every active collector profile, by organisation id."""
+    def active_locked(self) -> Sequence[CollectorProfile]:
+        """Every active collector profile, by organisation id, row-locked on PostgreSQL.
+
+        Locking the profiles serialises assignment rounds: two workers cannot both
+        fill the same collector's spare capacity from the same snapshot.
+        """
         stmt = (
             select(CollectorProfile)
             .where(CollectorProfile.active.is_(True))
             .order_by(CollectorProfile.organisation_id)
+            .with_for_update()
         )
         return self._session.scalars(stmt).all()
 

@@ -105,7 +105,7 @@ def _candidates(session: Session) -> list[Candidate]:
     carried = custody.held_grams_by_holder(session, status=custody.UnitStatus.WITH_COLLECTOR.value)
     bases = {o.id: o.location for o in identity.organisations_by_role(session, "collector")}
     result = []
-    for profile in CollectorRepository(session).active():
+    for profile in CollectorRepository(session).active_locked():
         base = bases.get(profile.organisation_id)
         if base is None:
             continue
