@@ -8,10 +8,13 @@ packages), never by writing rows. The "a" side is the caller's own organisation;
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import dispatch, exchange, pricing
 from ewaste.identity import Actor
@@ -40,6 +43,7 @@ class Side:
     unit_with_collector: str
     unit_at_station: str
     lot_listed: int
+    lot_listed_codes: tuple[str, ...]
     lot_sold: int
     lot_shipped: int
     lot_shipped_codes: tuple[str, ...]
@@ -147,6 +151,7 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         unit_with_collector=with_collector.unit_codes[0],
         unit_at_station=at_station[0],
         lot_listed=listed.id,
+        lot_listed_codes=listed.unit_codes,
         lot_sold=sold.id,
         lot_shipped=shipped.id,
         lot_shipped_codes=shipped.unit_codes,
@@ -163,3 +168,40 @@ def build_matrix_world(session: Session, *, now: datetime) -> MatrixWorld:
     b = _side(session, world, "b", now)
     session.flush()
     return MatrixWorld(world, a, b)
+
+
+def savepoint_sessions(connection: Connection) -> sessionmaker[Session]:
+    """Sessions on `connection` whose commits release a savepoint instead of committing."""
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@contextmanager
+def shared_world(engine: Engine, *, now: datetime) -> Iterator[tuple[Connection, MatrixWorld]]:
+    """Build the world once on a connection whose outer transaction is rolled back at exit.
+
+    For a module of tests that each run in `rolled_back_session(connection)`: the world
+    costs one build instead of one per test. Every test of such a module must use this
+    connection only (on SQLite a second connection would wait for its write lock).
+    """
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            with savepoint_sessions(connection)() as session:
+                world = build_matrix_world(session, now=now)
+                session.commit()
+            yield connection, world
+        finally:
+            outer.rollback()
+
+
+@contextmanager
+def rolled_back_session(connection: Connection) -> Iterator[Session]:
+    """A session on the shared connection; everything it writes is rolled back at exit."""
+    savepoint = connection.begin_nested()
+    try:
+        with savepoint_sessions(connection)() as session:
+            yield session
+    finally:
+        savepoint.rollback()

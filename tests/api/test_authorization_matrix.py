@@ -33,12 +33,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import sessionmaker
 
 from ewaste.config import Settings
 from ewaste.kernel.clock import FrozenClock
 from ewaste.web.app import create_app
-from tests.api.matrix_world import MISSING_ID, MISSING_UNIT_CODE, MatrixWorld, build_matrix_world
+from tests.api.matrix_world import (
+    MISSING_ID,
+    MISSING_UNIT_CODE,
+    MatrixWorld,
+    savepoint_sessions,
+    shared_world,
+)
 from tests.conftest import T0
 from tests.factories import PASSWORD
 
@@ -510,32 +515,22 @@ class Matrix:
 
 @pytest.fixture(scope="module")
 def matrix(engine: Engine, database_url: str) -> Iterator[Matrix]:
-    """Build the world once on a connection whose outer transaction is rolled back."""
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            factory = sessionmaker(
-                bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-            )
-            settings = Settings(
-                env="test", database_url=database_url, secret_key="test-secret-key-0123456789"
-            )
-            app = create_app(settings, clock=FrozenClock(T0))
-            app.state.session_factory = factory
-            with factory() as session:
-                world = build_matrix_world(session, now=T0)
-                session.commit()
-            with TestClient(app, base_url="http://testserver") as client:
-                tokens = {}
-                for role, username in USERNAMES.items():
-                    answer = client.post(
-                        "/api/auth/token", json={"username": username, "password": PASSWORD}
-                    )
-                    assert answer.status_code == 201, answer.text
-                    tokens[role] = answer.json()["token"]
-                yield Matrix(client, world, tokens, connection)
-        finally:
-            outer.rollback()
+    """The world built once for the module, a client on its connection, and the tokens."""
+    with shared_world(engine, now=T0) as (connection, world):
+        settings = Settings(
+            env="test", database_url=database_url, secret_key="test-secret-key-0123456789"
+        )
+        app = create_app(settings, clock=FrozenClock(T0))
+        app.state.session_factory = savepoint_sessions(connection)
+        with TestClient(app, base_url="http://testserver") as client:
+            tokens = {}
+            for role, username in USERNAMES.items():
+                answer = client.post(
+                    "/api/auth/token", json={"username": username, "password": PASSWORD}
+                )
+                assert answer.status_code == 201, answer.text
+                tokens[role] = answer.json()["token"]
+            yield Matrix(client, world, tokens, connection)
 
 
 @pytest.fixture
