@@ -50,6 +50,17 @@ def test_each_roles_home_renders_in_both_languages(
     assert 'action="/logout"' in page.text
     switch = "/lang/en?next=/" if lang == "zh_CN" else "/lang/zh_CN?next=/"
     assert switch in page.text
+    # Nothing is loaded from another site: every link and resource is local.
+    assert all(
+        url.startswith(("/", "#", "tel:"))
+        for url in re.findall(r'(?:src|href)="([^"]*)"', page.text)
+    )
+
+
+def test_the_stylesheet_is_served(app_client: TestClient) -> None:
+    answer = app_client.get("/static/style.css")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/css")
 
 
 def test_the_operator_sees_waiting_pickups_and_the_regulator_does_not(

@@ -52,6 +52,8 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         location=org.location if org is not None else None,
         district=org.district if org is not None else "",
         pickups=pickups,
+        # The latest booking's address and contact prefill the next one.
+        last=pickups[0] if pickups else None,
         units_by_source=units_by_source,
         now=ctx.now,
     )

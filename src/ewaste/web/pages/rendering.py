@@ -60,6 +60,8 @@ def build_kit(settings: Settings, catalogs: Mapping[str, Translations]) -> PageK
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Re-read changed templates only while developing; in production they are fixed.
+        auto_reload=settings.env == "development",
     )
     # The callables read the request's catalog from the template context, so one
     # shared environment serves every language at once without thread-local state.
