@@ -44,7 +44,7 @@ from tests.api.matrix_world import (
     savepoint_sessions,
     shared_world,
 )
-from tests.conftest import T0
+from tests.conftest import T0, is_postgres
 from tests.factories import PASSWORD
 
 ROLES = ("household", "collector", "station", "plant", "producer", "operator", "regulator")
@@ -511,6 +511,8 @@ class Matrix:
     world: MatrixWorld
     tokens: dict[str, str]
     connection: Connection
+    quiet: TestClient
+    """The same app, answering unanticipated errors with 500 instead of raising them."""
 
 
 @pytest.fixture(scope="module")
@@ -530,7 +532,8 @@ def matrix(engine: Engine, database_url: str) -> Iterator[Matrix]:
                 )
                 assert answer.status_code == 201, answer.text
                 tokens[role] = answer.json()["token"]
-            yield Matrix(client, world, tokens, connection)
+            quiet = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+            yield Matrix(client, world, tokens, connection, quiet)
 
 
 @pytest.fixture
@@ -708,3 +711,89 @@ def test_every_matrix_entry_names_every_role_and_case_and_has_a_request() -> Non
         if MATRIX.get(key[:2], {}).get(key[2], {}).get(key[3]) is None
     ]
     assert not problems, "\n".join(problems)
+
+
+# --- ids the database cannot hold ---------------------------------------------------------
+
+# Routes that take an integer id, with a role whose "missing" case answers 404. An id
+# beyond what the column can hold is a missing id too: it must never become a 500.
+INTEGER_ID_ROUTES: dict[Route, str] = {
+    ("GET", "/api/quotes/{quote_id}"): "household",
+    ("POST", "/api/pickups"): "household",
+    ("GET", "/api/pickups/{pickup_id}"): "household",
+    ("POST", "/api/pickups/{pickup_id}/cancel"): "household",
+    ("POST", "/api/pickups/{pickup_id}/assign"): "operator",
+    ("POST", "/api/pickups/{pickup_id}/collect"): "collector",
+    ("GET", "/api/lots/{lot_id}"): "station",
+    ("POST", "/api/lots/{lot_id}/buy"): "plant",
+    ("POST", "/api/lots/{lot_id}/ship"): "station",
+    ("POST", "/api/lots/{lot_id}/receive"): "plant",
+}
+_OUT_OF_RANGE_BUG = (
+    "BUG: an integer id beyond the column's range reaches the database unchecked and "
+    "answers 500 ({db}); the API models and path parameters declare plain `int` ids "
+    "(web/api/pickups.py, lots.py, quotes.py, stations.py) with no upper bound"
+)
+OVERSIZED_IDS = [
+    pytest.param(
+        2**31,
+        marks=pytest.mark.xfail(
+            condition=is_postgres(),
+            reason=_OUT_OF_RANGE_BUG.format(db="PostgreSQL integer columns: 2^31 and up"),
+            strict=True,
+        ),
+        id="2^31",
+    ),
+    pytest.param(
+        2**63,
+        marks=pytest.mark.xfail(
+            reason=_OUT_OF_RANGE_BUG.format(db="SQLite OverflowError, PostgreSQL out of range"),
+            strict=True,
+        ),
+        id="2^63",
+    ),
+]
+
+
+@pytest.mark.parametrize("oversized", OVERSIZED_IDS)
+@pytest.mark.parametrize(
+    ("method", "path"), list(INTEGER_ID_ROUTES), ids=[f"{m} {p}" for m, p in INTEGER_ID_ROUTES]
+)
+def test_an_id_beyond_the_columns_range_is_a_missing_id(
+    case: Matrix, method: str, path: str, oversized: int
+) -> None:
+    role = INTEGER_ID_ROUTES[(method, path)]
+    call = BUILDERS[(method, path)](case.world, role, "missing")
+    body = {k: oversized if v == MISSING_ID else v for k, v in (call.json or {}).items()}
+    answer = case.quiet.request(
+        method,
+        call.path.replace(str(MISSING_ID), str(oversized)),
+        json=body if call.json is not None else None,
+        params=call.params,
+        headers={"Authorization": f"Bearer {case.tokens[role]}"},
+    )
+    assert answer.status_code == 404, answer.text
+
+
+@pytest.mark.parametrize("oversized", OVERSIZED_IDS)
+def test_a_collector_id_beyond_the_columns_range_is_not_a_collector(
+    case: Matrix, oversized: int
+) -> None:
+    answer = case.quiet.post(
+        "/api/station-receipts",
+        json={"collector_id": oversized, "unit_codes": [case.world.a.unit_with_collector]},
+        headers={"Authorization": f"Bearer {case.tokens['station']}"},
+    )
+    assert answer.status_code == 422, answer.text
+
+
+def test_every_route_with_an_integer_path_id_is_probed_with_oversized_ids(matrix: Matrix) -> None:
+    paths = matrix.client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    with_integer_ids = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" and parameter["schema"].get("type") == "integer"
+    }
+    assert with_integer_ids <= INTEGER_ID_ROUTES.keys()
