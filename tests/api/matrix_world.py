@@ -4,15 +4,20 @@ and a comparable object of another organisation, each in the state its routes ac
 Everything is reached through the real services (`tests.factories` and the domain
 packages), never by writing rows. The "a" side is the caller's own organisation; the
 "b" side is another organisation of the same role.
+
+It also says how each route is called for a role and a case (`BUILDERS`), so the
+matrix module holds little but the table of expected answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +25,16 @@ from ewaste import dispatch, exchange, pricing
 from ewaste.identity import Actor
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.money import Money
-from tests.factories import FUTIAN, LONGGANG, World, book, build_world, collect, collector_of
+from tests.factories import (
+    FUTIAN,
+    LONGGANG,
+    PASSWORD,
+    World,
+    book,
+    build_world,
+    collect,
+    collector_of,
+)
 
 # Pickups booked here go to collector_a (based in Futian); pickups booked in Longgang go
 # to collector_b, so each side's units travel through its own collector.
@@ -205,3 +219,191 @@ def rolled_back_session(connection: Connection) -> Iterator[Session]:
             yield session
     finally:
         savepoint.rollback()
+
+
+# --- requests ----------------------------------------------------------------------------
+# How each route is called for a role and a case ("own", "other", "missing"); the
+# expected answers live in the matrix (tests/api/test_authorization_matrix.py).
+
+Route = tuple[str, str]
+
+USERNAMES = {
+    "household": "home-a",
+    "collector": "col-a",
+    "station": "sta-a",
+    "plant": "plant-a",
+    "producer": "prod",
+    "operator": "operator",
+    "regulator": "reg",
+}
+OTHER_USERNAMES = {
+    "household": "home-b",
+    "collector": "col-b",
+    "station": "sta-b",
+    "plant": "plant-b",
+    "producer": "home-b",
+    "operator": "reg",
+    "regulator": "operator",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request: path, optional JSON body and query parameters."""
+
+    path: str
+    json: dict[str, Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+
+
+Builder = Callable[[MatrixWorld, str, str], Call]
+
+
+def _pick(mw: MatrixWorld, case: str, attribute: str) -> Any:
+    """The `attribute` of the caller's side (own), the other side, or a missing id."""
+    if case == "missing":
+        return MISSING_UNIT_CODE if attribute.startswith("unit_") else MISSING_ID
+    return getattr(mw.side("a" if case == "own" else "b"), attribute)
+
+
+def _pickup_attribute(role: str) -> str:
+    # A collector's own pickup is one assigned to it; everyone else's is a new request.
+    return "pickup_assigned" if role == "collector" else "pickup_requested"
+
+
+_UNIT_BY_ROLE = {"station": "unit_at_station", "plant": "unit_at_plant"}
+_DOOR_BODY = {"units": [{"category": "tv_flat", "grams": 10_200}], "evidence": "photo:1"}
+_PRICE = {"amount": "480.00", "currency": "CNY"}
+
+
+def _token_call(mw: MatrixWorld, role: str, case: str) -> Call:
+    if case == "own":
+        return Call("/api/auth/token", {"username": USERNAMES[role], "password": PASSWORD})
+    if case == "other":
+        # Another organisation's user, with the caller's guess at its password.
+        username = OTHER_USERNAMES.get(role, "home-b")
+        return Call("/api/auth/token", {"username": username, "password": "not-" + PASSWORD})
+    return Call("/api/auth/token", {"username": "nobody-here", "password": PASSWORD})
+
+
+def _pickup_booking(mw: MatrixWorld, role: str, case: str) -> Call:
+    return Call(
+        "/api/pickups",
+        {
+            "quote_id": _pick(mw, case, "quote_open"),
+            "address": "福田区深南大道1号",
+            "location": {"lat": 22.5223, "lon": 114.0553},
+            "window_start": "2026-11-24T03:00:00Z",
+            "window_end": "2026-11-24T05:00:00Z",
+            "contact_name": "李女士",
+            "contact_phone": "13800138000",
+        },
+    )
+
+
+def _station_receipt(mw: MatrixWorld, role: str, case: str) -> Call:
+    world = mw.world
+    if case == "own":
+        collector, code = world.collector_a.organisation_id, mw.a.unit_with_collector
+    elif case == "other":
+        collector, code = world.collector_b.organisation_id, mw.b.unit_at_station
+    else:
+        collector, code = world.collector_a.organisation_id, MISSING_UNIT_CODE
+    return Call("/api/station-receipts", {"collector_id": collector, "unit_codes": [code]})
+
+
+def _lot_reception(mw: MatrixWorld, role: str, case: str) -> Call:
+    side = mw.b if case == "other" else mw.a
+    lot_id = MISSING_ID if case == "missing" else side.lot_shipped
+    body = {"unit_codes": list(side.lot_shipped_codes), "load_grams": side.lot_shipped_grams}
+    return Call(f"/api/lots/{lot_id}/receive", body)
+
+
+def _lot_for_reading(mw: MatrixWorld, role: str, case: str) -> Call:
+    attribute = "lot_sold" if role == "plant" else "lot_listed"
+    return Call(f"/api/lots/{_pick(mw, case, attribute)}")
+
+
+def _lot_purchase(mw: MatrixWorld, role: str, case: str) -> Call:
+    lot_id = _pick(mw, case, "lot_listed" if case == "own" else "lot_sold")
+    return Call(f"/api/lots/{lot_id}/buy")
+
+
+def _trace(mw: MatrixWorld, role: str, case: str) -> Call:
+    code = _pick(mw, case, _UNIT_BY_ROLE.get(role, "unit_with_collector"))
+    return Call(f"/api/units/{code}/trace")
+
+
+def _dismantling(mw: MatrixWorld, role: str, case: str) -> Call:
+    code = _pick(mw, case, "unit_at_plant")
+    body = {"line": "L1", "fractions": {"plastics": 5000, "glass": 3000}, "evidence": "cam:7"}
+    return Call(f"/api/units/{code}/dismantling", body)
+
+
+def _ledger_entries(mw: MatrixWorld, role: str, case: str) -> Call:
+    prefix = f"pickup:{_pick(mw, case, 'pickup_collected')}"
+    return Call("/api/ledger/entries", params={"source_prefix": prefix})
+
+
+BUILDERS: dict[Route, Builder] = {
+    ("POST", "/api/auth/token"): _token_call,
+    ("GET", "/api/me"): lambda mw, role, case: Call("/api/me"),
+    ("GET", "/api/categories"): lambda mw, role, case: Call("/api/categories"),
+    ("POST", "/api/quotes"): lambda mw, role, case: Call(
+        "/api/quotes",
+        {"items": [{"category": "tv_flat" if case == "own" else "no_such_thing", "quantity": 1}]},
+    ),
+    ("GET", "/api/quotes/{quote_id}"): lambda mw, role, case: Call(
+        f"/api/quotes/{_pick(mw, case, 'quote_open')}"
+    ),
+    ("POST", "/api/pickups"): _pickup_booking,
+    ("GET", "/api/pickups"): lambda mw, role, case: Call("/api/pickups"),
+    ("GET", "/api/pickups/{pickup_id}"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, _pickup_attribute(role))}"
+    ),
+    ("POST", "/api/pickups/{pickup_id}/cancel"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, _pickup_attribute(role))}/cancel", {"reason": "moved"}
+    ),
+    ("POST", "/api/pickups/{pickup_id}/assign"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_requested')}/assign"
+    ),
+    ("POST", "/api/pickups/{pickup_id}/collect"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/collect", _DOOR_BODY
+    ),
+    ("POST", "/api/station-receipts"): _station_receipt,
+    ("POST", "/api/lots"): lambda mw, role, case: Call(
+        "/api/lots", {"unit_codes": [_pick(mw, case, "unit_at_station")], "price": _PRICE}
+    ),
+    ("GET", "/api/lots"): lambda mw, role, case: Call("/api/lots"),
+    ("GET", "/api/lots/{lot_id}"): _lot_for_reading,
+    ("POST", "/api/lots/{lot_id}/buy"): _lot_purchase,
+    ("POST", "/api/lots/{lot_id}/ship"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_sold')}/ship"
+    ),
+    ("POST", "/api/lots/{lot_id}/receive"): _lot_reception,
+    ("GET", "/api/units/{unit_code}/trace"): _trace,
+    ("POST", "/api/units/{unit_code}/dismantling"): _dismantling,
+    ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
+    ("GET", "/api/ledger/entries"): _ledger_entries,
+    ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """The module's client, world and one bearer token per role."""
+
+    client: TestClient
+    world: MatrixWorld
+    tokens: dict[str, str]
+    connection: Connection
+    quiet: TestClient
+    """The same app, answering unanticipated errors with 500 instead of raising them."""
+
+
+def send(m: Matrix, method: str, role: str, call: Call, *, token: bool = True) -> Any:
+    """Send `call` as `role` (with its bearer token unless `token` is false or anonymous)."""
+    headers = {}
+    if token and role != "anonymous":
+        headers["Authorization"] = f"Bearer {m.tokens[role]}"
+    return m.client.request(method, call.path, json=call.json, params=call.params, headers=headers)
