@@ -36,11 +36,13 @@ migrate: install
 	mkdir -p var
 	EWASTE_DATABASE_URL=$(SQLITE_URL) $(BIN)/ewaste db upgrade
 
-## Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+## Debian's Chromium (and a CJK font for readable screenshots) for the browser tests;
+## Playwright cannot download browsers here.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then \
 	  if command -v apt-get >/dev/null; then \
-	    apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; \
+	    apt-get install -y chromium fonts-wqy-microhei >/dev/null 2>&1 \
+	      || { apt-get update >/dev/null && apt-get install -y chromium fonts-wqy-microhei >/dev/null; }; \
 	  else echo "install Chromium at /usr/bin/chromium for the e2e tests"; exit 1; fi; \
 	fi
 

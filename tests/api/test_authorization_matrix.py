@@ -47,7 +47,7 @@ from tests.api.matrix_world import (
     send,
     shared_world,
 )
-from tests.conftest import T0, is_postgres
+from tests.conftest import T0
 from tests.factories import PASSWORD
 
 ROLES = ("household", "collector", "station", "plant", "producer", "operator", "regulator")
@@ -311,13 +311,7 @@ MATRIX: dict[Route, dict[str, Row]] = {
 # fmt: on
 
 # Cases where the code answers differently from the table above; each is a suspected bug.
-BUGS: dict[tuple[str, str, str, str], str] = {
-    ("POST", "/api/lots", "station", "other"): (
-        "BUG: a unit held at another station answers 422 exchange.mixed_lot instead of "
-        "404 custody.unit_not_found, so a station can tell another station's unit codes "
-        "from unknown ones (exchange/services.py:129-134 create_lot)"
-    ),
-}
+BUGS: dict[tuple[str, str, str, str], str] = {}
 
 
 def _matrix_cases() -> Iterator[Any]:
@@ -552,37 +546,16 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("POST", "/api/lots/{lot_id}/ship"): "station",
     ("POST", "/api/lots/{lot_id}/receive"): "plant",
 }
-_OUT_OF_RANGE_BUG = (
-    "BUG: an integer id beyond the column's range reaches the database unchecked and "
-    "answers 500 ({db}); the API models and path parameters declare plain `int` ids "
-    "(web/api/pickups.py, lots.py, quotes.py, stations.py) with no upper bound"
-)
-OVERSIZED_IDS = [
-    pytest.param(
-        2**31,
-        marks=pytest.mark.xfail(
-            condition=is_postgres(),
-            reason=_OUT_OF_RANGE_BUG.format(db="PostgreSQL integer columns: 2^31 and up"),
-            strict=True,
-        ),
-        id="2^31",
-    ),
-    pytest.param(
-        2**63,
-        marks=pytest.mark.xfail(
-            reason=_OUT_OF_RANGE_BUG.format(db="SQLite OverflowError, PostgreSQL out of range"),
-            strict=True,
-        ),
-        id="2^63",
-    ),
-]
+# Ids beyond what a row id can be (PostgreSQL integer: 2^31 - 1) are refused as invalid
+# input by the API's declared id types, on both databases, before any query runs.
+OVERSIZED_IDS = [pytest.param(2**31, id="2^31"), pytest.param(2**63, id="2^63")]
 
 
 @pytest.mark.parametrize("oversized", OVERSIZED_IDS)
 @pytest.mark.parametrize(
     ("method", "path"), list(INTEGER_ID_ROUTES), ids=[f"{m} {p}" for m, p in INTEGER_ID_ROUTES]
 )
-def test_an_id_beyond_the_columns_range_is_a_missing_id(
+def test_an_id_beyond_the_columns_range_is_refused_as_invalid_input(
     case: Matrix, method: str, path: str, oversized: int
 ) -> None:
     role = INTEGER_ID_ROUTES[(method, path)]
@@ -595,7 +568,8 @@ def test_an_id_beyond_the_columns_range_is_a_missing_id(
         params=call.params,
         headers={"Authorization": f"Bearer {case.tokens[role]}"},
     )
-    assert answer.status_code == 404, answer.text
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid_input"
 
 
 @pytest.mark.parametrize("oversized", OVERSIZED_IDS)

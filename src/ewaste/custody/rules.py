@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Final
 
 from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from ewaste.kernel.ids import normalise_code, random_code
+from ewaste.kernel.ids import is_code_text, normalise_code, random_code
 
 
 class UnitStatus(StrEnum):
@@ -99,7 +99,7 @@ def parse_unit_code(text: str) -> str:
     if (
         not code.startswith(UNIT_CODE_PREFIX)
         or len(body) != UNIT_CODE_RANDOM_LENGTH
-        or not body.isalnum()
+        or not is_code_text(body)
     ):
         raise InvalidUnitCode(unit_code=text)
     return code

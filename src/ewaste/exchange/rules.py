@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Final
 
@@ -149,6 +150,12 @@ class Reconciliation:
 
 
 def split_fee(price: Money, *, fee_basis_points: int) -> tuple[Money, Money]:
-    """(seller's share, platform fee) of a price; the two always add up to the price."""
-    seller, fee = price.allocate([10_000 - fee_basis_points, fee_basis_points])
-    return seller, fee
+    """(seller's share, platform fee) of a price; the two always add up to the price.
+
+    The fee is rounded down to the fen: a fraction of a fen always stays with the seller.
+    Raises InvalidInput for a fee rate outside 0–100 %.
+    """
+    if not 0 <= fee_basis_points <= 10_000:
+        raise InvalidInput("The fee rate must be 0–10,000 basis points.", bp=fee_basis_points)
+    fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
+    return price - fee, fee

@@ -124,13 +124,13 @@ def create_lot(
     for code in codes:
         if code not in found:
             raise custody.UnitNotFound(unit_code=code)
+    for unit in units:
+        # Another station's unit is "not found": a station must not learn which codes exist.
+        if unit.holder_id != actor.organisation_id:
+            raise custody.UnitNotFound(unit_code=unit.code)
     category = units[0].category_code
     for unit in units:
-        if (
-            unit.category_code != category
-            or unit.holder_id != actor.organisation_id
-            or unit.status != custody.UnitStatus.AT_STATION.value
-        ):
+        if unit.category_code != category or unit.status != custody.UnitStatus.AT_STATION.value:
             raise MixedLot(unit_code=unit.code, category=category)
     taken = units_in_any_lot(session, [u.id for u in units])
     repo = ExchangeRepository(session)

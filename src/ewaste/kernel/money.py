@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
 from enum import StrEnum
 
 from ewaste.kernel.errors import InvalidInput
@@ -60,7 +60,7 @@ class Money:
         """Parse a decimal string of major units ("12.50"); refuse sub-fen precision."""
         try:
             exact = Decimal(value.strip()) * currency.minor_per_major
-        except (InvalidOperation, AttributeError):
+        except (DecimalException, AttributeError):
             raise InvalidAmount(value=value, currency=currency) from None
         if not exact.is_finite() or exact != exact.to_integral_value():
             raise InvalidAmount(value=value, currency=currency)
@@ -88,16 +88,20 @@ class Money:
     def allocate(self, ratios: Sequence[int]) -> list[Money]:
         """Split into parts proportional to `ratios`; the parts always sum to self.
 
-        Remainders go one fen at a time to the earliest parts (largest-remainder
-        free, deterministic). Raises InvalidInput for empty or non-positive ratios.
+        Largest-remainder method: each part first gets the floor of its exact share,
+        then the fen left over go one each to the parts with the largest fractional
+        remainders (earlier parts win ties). A part with ratio 0 gets nothing.
+        Raises InvalidInput for empty, negative or all-zero ratios.
         """
         if not ratios or any(r < 0 for r in ratios) or sum(ratios) == 0:
             raise InvalidInput("Ratios must be non-negative and not all zero.", ratios=list(ratios))
         total = sum(ratios)
         parts = [self.minor * r // total for r in ratios]
-        remainder = self.minor - sum(parts)
-        for index in range(remainder):
-            parts[index % len(parts)] += 1
+        remainders = [self.minor * r % total for r in ratios]
+        leftover = self.minor - sum(parts)
+        order = sorted(range(len(ratios)), key=lambda i: (-remainders[i], i))
+        for index in order[:leftover]:
+            parts[index] += 1
         return [Money(p, self.currency) for p in parts]
 
     def is_positive(self) -> bool:

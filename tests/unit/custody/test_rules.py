@@ -95,15 +95,6 @@ class TestUnitCodes:
             parse_unit_code(typed)
         assert caught.value.context["unit_code"] == typed
 
-    @pytest.mark.xfail(
-        reason=(
-            "BUG: parse_unit_code checks body.isalnum() (custody/rules.py:102), which accepts "
-            "letters outside Crockford base32 (U) and any Unicode letter or digit (CJK, "
-            "full-width digits), so such codes answer 404 unit_not_found instead of 422 "
-            "invalid_unit_code; check against the Crockford alphabet instead"
-        ),
-        strict=True,
-    )
     @pytest.mark.parametrize(
         "typed", ["EWUUUUUUUUUUUU", "EW一二三四五六七八九十百千", "EW１２３４５６７８９０１２"]
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ewaste import exchange
-from ewaste.web.api.schemas import MoneyIn, MoneyOut
+from ewaste.web.api.schemas import Grams, MoneyIn, MoneyOut, PathId
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["lots"])
@@ -29,7 +29,7 @@ class ReceptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_codes: list[str] = Field(min_length=1, max_length=5000)
-    load_grams: int = Field(ge=0, le=100_000_000)
+    load_grams: Grams
 
 
 class LotOut(BaseModel):
@@ -93,26 +93,26 @@ def list_lots(
 
 
 @router.get("/lots/{lot_id}", response_model=LotOut)
-def get_lot(lot_id: int, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def get_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
     """One lot the caller may see."""
     return LotOut.of(exchange.get_lot(ctx.session, actor=ctx.actor, lot_id=lot_id))
 
 
 @router.post("/lots/{lot_id}/buy", response_model=LotOut)
-def buy_lot(lot_id: int, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def buy_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
     """Buy a listed lot at its fixed price; the payment is held in escrow (plant)."""
     return LotOut.of(exchange.buy_lot(ctx.session, actor=ctx.actor, lot_id=lot_id, now=ctx.now))
 
 
 @router.post("/lots/{lot_id}/ship", response_model=LotOut)
-def ship_lot(lot_id: int, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def ship_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
     """Ship a sold lot to its buyer (station)."""
     return LotOut.of(exchange.ship_lot(ctx.session, actor=ctx.actor, lot_id=lot_id, now=ctx.now))
 
 
 @router.post("/lots/{lot_id}/receive", response_model=LotOut)
 def receive_lot(
-    lot_id: int, body: ReceptionIn, ctx: RequestContext = Depends(api_context)
+    lot_id: PathId, body: ReceptionIn, ctx: RequestContext = Depends(api_context)
 ) -> LotOut:
     """Receive a shipped lot by scan and weighbridge; reconcile; release escrow if it matches."""
     lot = exchange.receive_lot(

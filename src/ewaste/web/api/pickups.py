@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ewaste import dispatch, orders
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.quantities import Mass
-from ewaste.web.api.schemas import MoneyOut, PointIn, PointOut
+from ewaste.web.api.schemas import BodyId, MoneyOut, PathId, PointIn, PointOut
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["pickups"])
@@ -21,7 +22,7 @@ class PickupIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    quote_id: int
+    quote_id: BodyId
     address: str = Field(min_length=1, max_length=300)
     location: PointIn
     window_start: datetime
@@ -83,7 +84,7 @@ class DoorUnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: str = Field(min_length=1, max_length=40)
-    grams: int = Field(gt=0, le=2_000_000)
+    grams: Annotated[StrictInt, Field(gt=0, le=2_000_000)]
 
 
 class CollectIn(BaseModel):
@@ -132,14 +133,14 @@ def list_pickups(
 
 
 @router.get("/pickups/{pickup_id}", response_model=PickupOut)
-def get_pickup(pickup_id: int, ctx: RequestContext = Depends(api_context)) -> PickupOut:
+def get_pickup(pickup_id: PathId, ctx: RequestContext = Depends(api_context)) -> PickupOut:
     """One pickup the caller may see."""
     return PickupOut.of(orders.get_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id))
 
 
 @router.post("/pickups/{pickup_id}/cancel", response_model=PickupOut)
 def cancel_pickup(
-    pickup_id: int, body: CancelIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId, body: CancelIn, ctx: RequestContext = Depends(api_context)
 ) -> PickupOut:
     """Cancel a pickup not yet collected, free of charge."""
     pickup = orders.cancel_pickup(
@@ -149,7 +150,7 @@ def cancel_pickup(
 
 
 @router.post("/pickups/{pickup_id}/assign", response_model=PickupOut)
-def assign_pickup(pickup_id: int, ctx: RequestContext = Depends(api_context)) -> PickupOut:
+def assign_pickup(pickup_id: PathId, ctx: RequestContext = Depends(api_context)) -> PickupOut:
     """Assign the pickup to the nearest eligible collector with spare capacity (operator)."""
     pickup = dispatch.assign_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
     return PickupOut.of(pickup)
@@ -157,7 +158,7 @@ def assign_pickup(pickup_id: int, ctx: RequestContext = Depends(api_context)) ->
 
 @router.post("/pickups/{pickup_id}/collect", response_model=CollectOut)
 def collect_pickup(
-    pickup_id: int, body: CollectIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId, body: CollectIn, ctx: RequestContext = Depends(api_context)
 ) -> CollectOut:
     """Weigh and tag each unit at the door; the household is paid at once (collector)."""
     result = orders.collect_pickup(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ewaste import pricing
-from ewaste.web.api.schemas import MoneyOut
+from ewaste.web.api.schemas import MoneyOut, PathId
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["quotes"])
@@ -20,7 +20,7 @@ class QuoteItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     category: str = Field(min_length=1, max_length=40)
-    quantity: int = Field(ge=1, le=50)
+    quantity: StrictInt = Field(ge=1, le=50)
 
 
 class QuoteIn(BaseModel):
@@ -87,6 +87,6 @@ def create_quote(body: QuoteIn, ctx: RequestContext = Depends(api_context)) -> Q
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def get_quote(quote_id: int, ctx: RequestContext = Depends(api_context)) -> QuoteOut:
+def get_quote(quote_id: PathId, ctx: RequestContext = Depends(api_context)) -> QuoteOut:
     """One of the household's quotes."""
     return QuoteOut.of(pricing.get_quote(ctx.session, actor=ctx.actor, quote_id=quote_id))

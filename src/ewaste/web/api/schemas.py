@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from ewaste.kernel.ids import MAX_ID
 from ewaste.kernel.money import Money
 
 
@@ -48,4 +52,11 @@ class PointOut(BaseModel):
     lon: float
 
 
-UnitCodes = list[str]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="Object id")]
+"""An object id in a URL: a row id can only be 1 … 2³¹−1, anything else is refused (422)."""
+
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+"""An object id in a JSON body."""
+
+Grams = Annotated[StrictInt, Field(ge=0, le=100_000_000)]
+"""A mass in whole grams (JSON true/false or 1.5 are refused)."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from ewaste import exchange
-from ewaste.web.api.schemas import MoneyOut
+from ewaste.web.api.schemas import BodyId, MoneyOut
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["stations"])
@@ -19,7 +19,7 @@ class ReceiptIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    collector_id: int
+    collector_id: BodyId
     unit_codes: list[str] = Field(min_length=1, max_length=5000)
 
 

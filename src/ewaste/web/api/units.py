@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from ewaste import compliance, custody
+from ewaste.web.api.schemas import Grams
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["units"])
@@ -47,7 +48,7 @@ class DismantlingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     line: str = Field(min_length=1, max_length=40)
-    fractions: dict[str, int] = Field(min_length=1, max_length=20)
+    fractions: dict[str, Grams] = Field(min_length=1, max_length=20)
     evidence: str = Field(default="", max_length=200)
 
 

@@ -13,6 +13,7 @@ from ewaste.custody import UnitStatus
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
 from ewaste.kernel.quantities import Mass
+from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
@@ -67,7 +68,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
 @router.post("/pickups/{pickup_id}/collect", name="page_collect_pickup")
 def collect_pickup(
     request: Request,
-    pickup_id: int,
+    pickup_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:

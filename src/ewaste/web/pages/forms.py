@@ -16,6 +16,7 @@ from typing import Final
 from starlette.datastructures import FormData
 
 from ewaste.kernel.errors import InvalidInput
+from ewaste.kernel.ids import MAX_ID
 from ewaste.kernel.money import Currency, InvalidAmount, Money
 from ewaste.web.pages.rendering import CHINA_TIME
 
@@ -88,7 +89,10 @@ def whole_number(value: str) -> int:
     value = value.strip()
     if not value or not value.lstrip("-").isdigit() or len(value) > 12:
         raise InvalidNumber
-    return int(value)
+    number = int(value)
+    if abs(number) > MAX_ID:  # nothing we store counts or numbers beyond a row id
+        raise InvalidNumber
+    return number
 
 
 def grams_from_kg(value: str, *, allow_zero: bool = False) -> int:

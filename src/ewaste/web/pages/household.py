@@ -13,6 +13,7 @@ from ewaste import catalog, custody, identity, orders, pricing
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
 from ewaste.kernel.geo import GeoPoint
+from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
@@ -111,7 +112,7 @@ def book_pickup(
 @router.post("/pickups/{pickup_id}/cancel", name="page_cancel_pickup")
 def cancel_pickup(
     request: Request,
-    pickup_id: int,
+    pickup_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:

@@ -11,6 +11,7 @@ from ewaste.custody import UnitStatus
 from ewaste.exchange import LotStatus
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
+from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
@@ -47,7 +48,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
 @router.post("/lots/{lot_id}/buy", name="page_buy_lot")
 def buy_lot(
     request: Request,
-    lot_id: int,
+    lot_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:
@@ -62,7 +63,7 @@ def buy_lot(
 @router.post("/lots/{lot_id}/receive", name="page_receive_lot")
 def receive_lot(
     request: Request,
-    lot_id: int,
+    lot_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:

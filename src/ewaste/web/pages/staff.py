@@ -9,6 +9,7 @@ from starlette.responses import Response
 from ewaste import analytics, dispatch, orders
 from ewaste.identity import Permission
 from ewaste.kernel.errors import DomainError
+from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
@@ -49,7 +50,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
 @router.post("/pickups/{pickup_id}/assign", name="page_assign_pickup")
 def assign_pickup(
     request: Request,
-    pickup_id: int,
+    pickup_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:

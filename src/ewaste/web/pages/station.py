@@ -12,6 +12,7 @@ from ewaste import custody, exchange
 from ewaste.custody import UnitStatus
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
+from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
@@ -106,7 +107,7 @@ def create_lot(
 @router.post("/lots/{lot_id}/ship", name="page_ship_lot")
 def ship_lot(
     request: Request,
-    lot_id: int,
+    lot_id: PathId,
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:
