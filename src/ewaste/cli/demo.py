@@ -18,8 +18,8 @@ from ewaste.cli.db import upgrade_to_head
 from ewaste.cli.serve import serve_app
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
-from ewaste.demo.day import money_text
 from ewaste.kernel.clock import FrozenClock
+from ewaste.kernel.money import format_money
 
 console = Console()
 
@@ -105,7 +105,7 @@ def _print_summary(summary: demo_city.DaySummary) -> None:
     money.add_column("account type")
     money.add_column("balance")
     for kind, amount in sorted(o.money_by_kind.items()):
-        money.add_row(kind, money_text(amount))
+        money.add_row(kind, format_money(amount))
     console.print(money)
     console.print(f"ledger balanced: {'yes' if o.ledger_balanced else 'NO'}")
     console.print(f"custody chains complete: {o.chains_complete} of {o.chains_total}")

@@ -22,7 +22,6 @@ from ewaste.demo.city import City
 from ewaste.identity import Actor
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import haversine_m
-from ewaste.kernel.money import Money
 from ewaste.kernel.quantities import Mass
 from ewaste.worker import run_due_jobs
 
@@ -312,11 +311,3 @@ def _receive_and_dismantle(
                     evidence=f"video:demo:{unit.code}",
                 )
             report(f"dismantling at {plant.username}", done, len(held))
-
-
-def money_text(amount: Money) -> str:
-    """Yuan with two decimals and thousands separators."""
-    text = amount.as_decimal_string()
-    whole, _, cents = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}¥{int(whole.lstrip('-')):,}.{cents}"

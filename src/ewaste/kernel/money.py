@@ -131,11 +131,13 @@ def yuan(text: str) -> Money:
 
 
 def format_money(amount: Money, locale: str = "en") -> str:
-    """Render an amount for people: "¥12.50" in both zh-CN and English."""
-    body = amount.as_decimal_string()
-    if body.startswith("-"):
-        return f"-¥{body[1:]}"
-    return f"¥{body}"
+    """Render an amount for people: "¥1,234.50" in both zh-CN and English.
+
+    Both locales write yuan with the sign before the digits and comma-grouped thousands.
+    """
+    sign = "-" if amount.minor < 0 else ""
+    whole, fen = divmod(abs(amount.minor), amount.currency.minor_per_major)
+    return f"{sign}¥{whole:,}.{fen:02d}"
 
 
 def _same_currency(left: Money, right: Money) -> None:

@@ -206,7 +206,15 @@ class TestFormatting:
         assert Money(minor).as_decimal_string() == text
 
     @pytest.mark.parametrize(
-        ("minor", "text"), [(1250, "¥12.50"), (0, "¥0.00"), (-5, "-¥0.05"), (-1250, "-¥12.50")]
+        ("minor", "text"),
+        [
+            (1250, "¥12.50"),
+            (0, "¥0.00"),
+            (-5, "-¥0.05"),
+            (-1250, "-¥12.50"),
+            (1_095_000_000, "¥10,950,000.00"),
+            (-123_456, "-¥1,234.56"),
+        ],
     )
     @pytest.mark.parametrize("locale", ["en", "zh_CN"])
     def test_people_see_the_yuan_sign_before_the_digits(
