@@ -46,9 +46,16 @@ browser:
 	  else echo "install Chromium at /usr/bin/chromium for the e2e tests"; exit 1; fi; \
 	fi
 
-## make test: the whole suite (unit, integration, api, e2e) on SQLite
+CORE := */ewaste/kernel/*,*/ewaste/*/rules.py,*/ewaste/*/access.py,*/ewaste/ledger/*
+
+## make test: the whole suite (unit, integration, api, e2e) on SQLite, with branch coverage:
+## 100 % for the kernel, every rules.py and access.py and the ledger; 90 % overall.
 test: install browser
-	$(PYTEST) -q -n 2 tests
+	rm -f .coverage .coverage.*
+	$(PYTEST) -q -n 2 --cov=ewaste --cov-report= tests
+	@echo "branch coverage, overall (need 90):" && $(BIN)/coverage report --fail-under=90 --format=total
+	@echo "branch coverage, kernel/rules/access/ledger (need 100):" \
+	  && $(BIN)/coverage report --fail-under=100 --format=total --include="$(CORE)"
 
 test-unit: install
 	$(PYTEST) -q tests/unit
@@ -77,4 +84,4 @@ format: install
 	$(BIN)/ruff check --fix src tests migrations bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.*
