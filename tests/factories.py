@@ -73,6 +73,7 @@ def _shared_hash() -> str:
 def build_world(session: Session, *, now: datetime) -> World:
     """Catalogue, two of each party, collector vehicles, and funded balances."""
     catalog.load_catalogue(session)
+    pricing.load_seed_prices(session, now=now)
     op = make_party(session, Role.OPERATOR, "operator", now=now)
     world = World(
         operator=op,
@@ -96,8 +97,8 @@ def build_world(session: Session, *, now: datetime) -> World:
             badge=f"T-{index}",
         )
     for party, amount in (
-        (world.collector_a, 100_000),
-        (world.collector_b, 100_000),
+        (world.collector_a, 1_000_000),
+        (world.collector_b, 1_000_000),
         (world.station_a, 10_000_000),
         (world.station_b, 10_000_000),
         (world.plant_a, 100_000_000),
@@ -163,11 +164,9 @@ def collect(
     quote = pricing.quote_by_id(session, pickup.quote_id)
     assert quote is not None
     units = [
-        orders.DoorUnit(
-            line.category_code, catalog.category(session, line.category_code).typical_mass
-        )
-        for line in quote.lines
-        for _ in range(line.quantity)
+        orders.DoorUnit(item.category_code, Mass(item.unit_mass_g))
+        for item in quote.items
+        for _ in range(item.quantity)
     ]
     return orders.collect_pickup(
         session, actor=collector, pickup_id=pickup.id, units=units, now=now

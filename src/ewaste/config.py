@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
     session_cookie_secure: bool = False
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    default_region: str = Field(default="shenzhen", min_length=1, max_length=40)
     quote_valid_minutes: int = Field(default=24 * 60, ge=1)
     platform_fee_basis_points: int = Field(default=200, ge=0, le=10_000)
     reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)

@@ -39,13 +39,23 @@ def world_client(app_client: TestClient, session: Session, clock: FrozenClock) -
         ),
         (
             "/api/quotes",
-            {
-                "items": [
-                    {"category": "tv_flat", "quantity": 1},
-                    {"category": "tv_flat", "quantity": 2},
-                ]
-            },
-            "pricing.invalid_quote_request",
+            {"items": [{"category": "tv_flat", "attributes": {"technology": "crt"}}]},
+            "catalog.invalid_attributes",
+        ),
+        (
+            "/api/quotes",
+            {"items": [{"category": "tv_flat", "attributes": {"screen_inch": 500}}]},
+            "catalog.invalid_attributes",
+        ),
+        (
+            "/api/quotes",
+            {"items": [{"category": "tv_flat", "conditions": ["missing_compressor"]}]},
+            "catalog.invalid_condition",
+        ),
+        (
+            "/api/quotes",
+            {"items": [{"category": "tv_flat", "works": "yes"}]},
+            "invalid_input",
         ),
         ("/api/pickups", {"quote_id": 999_999}, "invalid_input"),
     ],

@@ -34,15 +34,18 @@ def available(session: Session, organisation_id: int) -> Money:
 def test_a_door_payment_the_collector_cannot_afford_leaves_the_pickup_untouched(
     session: Session, world: World, clock: FrozenClock, app_client: TestClient
 ) -> None:
-    # 13 refrigerators pay the household ¥1,040; the collector holds ¥1,000.
-    pickup = book(session, world.household_a, now=clock.now(), items={"refrigerator": 13})
+    # 40 working air conditioners are worth more than the collector's ¥10,000 float.
+    pickup = book(
+        session, world.household_a, now=clock.now(), items={"air_conditioner": 40}
+    )
+    assert pickup.quoted > Money(1_000_000)
     dispatch.assign_pickup(session, actor=world.operator, pickup_id=pickup.id, now=clock.now())
     collector = world.collector_a.organisation_id
     before = available(session, collector)
 
     answer = app_client.post(
         f"/api/pickups/{pickup.id}/collect",
-        json={"units": [{"category": "refrigerator", "grams": 40_790}] * 13},
+        json={"units": [{"category": "air_conditioner", "grams": 40_000}] * 40},
         headers=token(app_client, "col-a"),
     )
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
-
 from sqlalchemy.orm import Session
 
+from ewaste.catalog.datafiles import read_rows
 from ewaste.catalog.models import Category
 from ewaste.catalog.repository import CategoryRepository
 
@@ -17,9 +15,8 @@ def load_catalogue(session: Session) -> int:
     Idempotent: running it twice leaves one row per category with the file's values.
     """
     repo = CategoryRepository(session)
-    text = resources.files("ewaste.catalog").joinpath("data/categories.csv").read_text("utf-8")
     count = 0
-    for record in csv.DictReader(text.splitlines()):
+    for record in read_rows("categories.csv") + read_rows("new_categories.csv"):
         values = {
             "name_en": record["name_en"],
             "name_zh": record["name_zh"],

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import catalog, dispatch, identity, ledger
+from ewaste import catalog, dispatch, identity, ledger, pricing
 from ewaste.identity import Role
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.ids import OrganisationId, UserId
@@ -78,6 +78,7 @@ def build_city(
     Runs inside the caller's transaction. Raises UsernameTaken when the city exists.
     """
     catalog.load_catalogue(session)
+    pricing.load_seed_prices(session, now=now)
     shared_hash = identity.hash_password(DEMO_PASSWORD)
 
     def person(

@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import analytics, catalog, custody, exchange, identity, orders, pricing
+from ewaste.catalog.datafiles import catalogue
 from ewaste.compliance import record_dismantling
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
@@ -141,7 +142,7 @@ def _book(
                 session,
                 actor=household,
                 now=clock.now(),
-                items=[pricing.ItemRequest(k, rng.choice((1, 1, 1, 2))) for k in kinds],
+                items=[_random_item(k, rng) for k in kinds],
                 valid_for=timedelta(minutes=settings.quote_valid_minutes),
             )
             if rng.random() < 0.9:  # a few households only ask for a price
@@ -199,11 +200,10 @@ def _collector_round(
             quote = pricing.quote_by_id(session, job.quote_id)
             assert quote is not None
             units = []
-            for line in quote.lines:
-                typical = catalog.category(session, line.category_code).typical_mass.grams
-                for _ in range(line.quantity):
-                    grams = max(1, round(typical * rng.uniform(0.85, 1.15)))
-                    units.append(orders.DoorUnit(line.category_code, Mass(grams)))
+            for item in quote.items:
+                for _ in range(item.quantity):
+                    grams = max(1, round(item.unit_mass_g * rng.uniform(0.9, 1.1)))
+                    units.append(orders.DoorUnit(item.category_code, Mass(grams)))
             orders.collect_pickup(
                 session,
                 actor=collector,
@@ -311,3 +311,19 @@ def _receive_and_dismantle(
                     evidence=f"video:demo:{unit.code}",
                 )
             report(f"dismantling at {plant.username}", done, len(held))
+
+
+def _random_item(code: str, rng: random.Random) -> pricing.ItemRequest:
+    """An item as a household would describe it: random attributes, mostly not working."""
+    model = catalogue().models.get(code)
+    attributes: dict[str, object] = {}
+    for spec in model.attributes if model else ():
+        if spec.kind == "choice":
+            attributes[spec.name] = rng.choice(spec.choices)
+        else:
+            low = max(spec.minimum, int(spec.default) * 2 // 3)
+            high = min(spec.maximum, int(spec.default) * 3 // 2)
+            attributes[spec.name] = rng.randint(low, max(low, high))
+    return pricing.ItemRequest(
+        code, rng.choice((1, 1, 1, 2)), attributes=attributes, works=rng.random() < 0.3
+    )

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     STAFF_LOT_READ = "staff:lot:read"
     STAFF_LEDGER_READ = "staff:ledger:read"
     STAFF_LEDGER_DEPOSIT = "staff:ledger:deposit"
+    STAFF_PRICE_WRITE = "staff:price:write"
     STAFF_ORGANISATION_READ = "staff:organisation:read"
     AUDIT_UNIT_TRACE = "audit:unit:trace"
     AUDIT_REPORT_READ = "audit:report:read"
@@ -82,6 +83,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
             Permission.STAFF_LOT_READ,
             Permission.STAFF_LEDGER_READ,
             Permission.STAFF_LEDGER_DEPOSIT,
+            Permission.STAFF_PRICE_WRITE,
             Permission.STAFF_ORGANISATION_READ,
             Permission.AUDIT_UNIT_TRACE,
             Permission.AUDIT_REPORT_READ,

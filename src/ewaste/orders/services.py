@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import catalog, custody, ledger, pricing
+from ewaste import custody, ledger, pricing
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import Conflict
 from ewaste.kernel.geo import GeoPoint
@@ -68,10 +68,7 @@ def book_pickup(
     name, phone = rules.check_contact(contact_name, contact_phone)
     street = rules.check_address(address)
     quote = pricing.book_quote(session, actor=actor, quote_id=quote_id, now=now)
-    grams = sum(
-        catalog.category(session, line.category_code).typical_mass.grams * line.quantity
-        for line in quote.lines
-    )
+    grams = max(1, sum(item.unit_mass_g * item.quantity for item in quote.items))
     pickup = Pickup(
         household_id=actor.organisation_id,
         quote_id=quote.id,
@@ -171,10 +168,10 @@ def collect_pickup(
     )
     quote = pricing.quote_by_id(session, pickup.quote_id)
     assert quote is not None  # a pickup's quote_id is a foreign key
-    rules.check_items_match(
-        {line.category_code: line.quantity for line in quote.lines},
-        [u.category_code for u in units],
-    )
+    quoted: dict[str, int] = {}
+    for item in quote.items:
+        quoted[item.category_code] = quoted.get(item.category_code, 0) + item.quantity
+    rules.check_items_match(quoted, [u.category_code for u in units])
     _transition(session, pickup, PickupEvent.COLLECT, actor_id=actor.user_id, now=now)
     place = GeoPoint(pickup.lat, pickup.lon)
     codes = []

@@ -1,20 +1,20 @@
-"""Every statement that loads or writes quotes."""
+"""Every statement that loads or writes quotes and price inputs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
-from ewaste.pricing.models import Quote, QuoteLine, QuoteStatusChange
+from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
 from ewaste.pricing.rules import QuoteStatus
 
 
 class QuoteRepository:
-    """Loads and stores quotes with their lines and history."""
+    """Loads and stores quotes and their history."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -28,18 +28,9 @@ class QuoteRepository:
         stmt = select(Quote).where(Quote.id == quote_id).with_for_update()
         return self._session.scalars(stmt).one_or_none()
 
-    def lines(self, quote_id: int) -> Sequence[QuoteLine]:
-        """The quote's lines in the order they were priced."""
-        stmt = select(QuoteLine).where(QuoteLine.quote_id == quote_id).order_by(QuoteLine.id)
-        return self._session.scalars(stmt).all()
-
-    def add(self, quote: Quote, lines: Sequence[QuoteLine]) -> None:
-        """Store a new quote and its lines."""
+    def add(self, quote: Quote) -> None:
+        """Store a new quote (its breakdown travels in the row)."""
         self._session.add(quote)
-        self._session.flush()
-        for line in lines:
-            line.quote_id = quote.id
-            self._session.add(line)
         self._session.flush()
 
     def add_change(self, change: QuoteStatusChange) -> None:
@@ -60,3 +51,60 @@ class QuoteRepository:
         if not is_sqlite(self._session):
             stmt = stmt.with_for_update(skip_locked=True)
         return self._session.scalars(stmt).all()
+
+
+class PriceInputRepository:
+    """Appends price input versions and reads what is in force."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, row: PriceInput) -> None:
+        """Append one version."""
+        self._session.add(row)
+        self._session.flush()
+
+    def newest_id(self) -> int:
+        """The highest price input id (0 when there is none)."""
+        return int(self._session.scalar(select(func.coalesce(func.max(PriceInput.id), 0))) or 0)
+
+    def candidates(
+        self, *, regions: Sequence[str], at: datetime, max_id: int
+    ) -> Sequence[PriceInput]:
+        """Every version effective by `at` for these regions, oldest first, ids ≤ max_id."""
+        stmt = (
+            select(PriceInput)
+            .where(
+                PriceInput.region.in_(regions),
+                PriceInput.effective_from <= at,
+                or_(PriceInput.effective_to.is_(None), PriceInput.effective_to > at),
+                PriceInput.id <= max_id,
+            )
+            .order_by(PriceInput.effective_from, PriceInput.id)
+        )
+        return self._session.scalars(stmt).all()
+
+    def next_change_after(self, *, regions: Sequence[str], at: datetime) -> datetime | None:
+        """When the next version for these regions takes or ends effect after `at`."""
+        starts = select(func.min(PriceInput.effective_from)).where(
+            PriceInput.region.in_(regions), PriceInput.effective_from > at
+        )
+        ends = select(func.min(PriceInput.effective_to)).where(
+            PriceInput.region.in_(regions), PriceInput.effective_to > at
+        )
+        moments = [self._session.scalar(starts), self._session.scalar(ends)]
+        found = [m for m in moments if m is not None]
+        return min(found) if found else None
+
+    def history(
+        self, *, kind: str | None, key: str | None, region: str | None, limit: int
+    ) -> Sequence[PriceInput]:
+        """Versions, newest first, optionally filtered."""
+        stmt = select(PriceInput).order_by(PriceInput.effective_from.desc(), PriceInput.id.desc())
+        if kind:
+            stmt = stmt.where(PriceInput.kind == kind)
+        if key:
+            stmt = stmt.where(PriceInput.key == key)
+        if region:
+            stmt = stmt.where(PriceInput.region == region)
+        return self._session.scalars(stmt.limit(limit)).all()

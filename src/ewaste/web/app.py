@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from ewaste.config import Settings
 from ewaste.db.session import make_engine, make_session_factory
 from ewaste.kernel.clock import Clock, SystemClock
+from ewaste.pricing import PriceBookCache
 from ewaste.web import api, pages
 from ewaste.web.errors import install_error_handlers
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
+    app.state.price_books = PriceBookCache()
     install_error_handlers(app)
     app.include_router(api.router)
     pages.install(app, settings)

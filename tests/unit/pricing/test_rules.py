@@ -7,22 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ewaste.kernel.money import Money
 from ewaste.pricing.rules import (
     MAX_ITEMS_PER_QUOTE,
     MAX_QUANTITY_PER_ITEM,
     QUOTE_TRANSITIONS,
     IllegalQuoteTransition,
+    InvalidPriceInput,
     InvalidQuoteRequest,
     ItemRequest,
-    PricedLine,
     QuoteEvent,
     QuoteStatus,
     check_items,
+    check_price_input,
     is_expired,
     next_quote_status,
-    price_line,
-    quote_total,
+    parse_yuan_to_micro,
 )
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -56,12 +55,11 @@ def test_reasonable_item_lists_pass(items: list[ItemRequest]) -> None:
     [
         [],
         [ItemRequest(f"c{i}", 1) for i in range(MAX_ITEMS_PER_QUOTE + 1)],
-        [ItemRequest("tv_flat", 1), ItemRequest("tv_flat", 2)],
         [ItemRequest("tv_flat", 0)],
         [ItemRequest("tv_flat", -1)],
         [ItemRequest("tv_flat", MAX_QUANTITY_PER_ITEM + 1)],
     ],
-    ids=["empty", "too-many-kinds", "duplicate", "zero", "negative", "too-many"],
+    ids=["empty", "too-many-kinds", "zero", "negative", "too-many"],
 )
 def test_unreasonable_item_lists_are_refused(items: list[ItemRequest]) -> None:
     with pytest.raises(InvalidQuoteRequest) as caught:
@@ -69,21 +67,43 @@ def test_unreasonable_item_lists_are_refused(items: list[ItemRequest]) -> None:
     assert caught.value.context == {"max_items": 20, "max_qty": 50}
 
 
-def test_a_line_is_quantity_times_unit_price_exactly() -> None:
-    line = price_line(ItemRequest("tv_flat", 3), unit_price=Money(3000), basis="list")
-    assert line == PricedLine("tv_flat", 3, Money(3000), Money(9000), "list")
+@pytest.mark.parametrize(
+    ("text", "micro"),
+    [("43.2", 43_200_000), ("0.000125", 125), ("0", 0), (" 7 ", 7_000_000), ("1000000", 10**12)],
+)
+def test_yuan_text_becomes_exact_millionths(text: str, micro: int) -> None:
+    assert parse_yuan_to_micro(text) == micro
 
 
-def test_the_total_is_the_sum_of_the_lines() -> None:
-    lines = [
-        price_line(ItemRequest("tv_flat", 2), unit_price=Money(3000), basis=""),
-        price_line(ItemRequest("laptop", 1), unit_price=Money(1555), basis=""),
-    ]
-    assert quote_total(lines) == Money(7555)
+@pytest.mark.parametrize("text", ["", "abc", "-1", "0.0000001", "1e999999", "1000000.01", "NaN"])
+def test_bad_yuan_text_is_refused(text: str) -> None:
+    with pytest.raises(InvalidPriceInput):
+        parse_yuan_to_micro(text)
 
 
-def test_an_empty_quote_totals_zero() -> None:
-    assert quote_total([]) == Money(0)
+@pytest.mark.parametrize(
+    ("kind", "key", "region", "value", "source"),
+    [
+        ("gold", "x", "shenzhen", 1, "s"),
+        ("commodity", "", "shenzhen", 1, "s"),
+        ("commodity", "steel", "", 1, "s"),
+        ("commodity", "steel", "shenzhen", 1, " "),
+        ("commodity", "steel", "shenzhen", -1, "s"),
+        ("subsidy_share", "household", "*", 10_001, "s"),
+        ("commodity", "k" * 81, "shenzhen", 1, "s"),
+    ],
+    ids=["kind", "key", "region", "source", "negative", "share", "long-key"],
+)
+def test_malformed_price_inputs_are_refused(
+    kind: str, key: str, region: str, value: int, source: str
+) -> None:
+    with pytest.raises(InvalidPriceInput):
+        check_price_input(kind, key, region, value, source)
+
+
+def test_a_well_formed_price_input_passes() -> None:
+    assert check_price_input("commodity", "steel_scrap", "shenzhen", 1_950_000, "SteelOrbis")
+    assert check_price_input("subsidy_share", "household", "*", 3000, "policy")
 
 
 @pytest.mark.parametrize(

@@ -1,54 +1,94 @@
-"""Quotes: a household asks what its items are worth."""
+"""Quotes: a household asks what its items are worth, and sees how the price was built."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from ewaste import pricing
-from ewaste.web.api.schemas import MoneyOut, PathId
+from ewaste.kernel.geo import GeoPoint
+from ewaste.web.api.schemas import MoneyOut, PathId, PointIn
 from ewaste.web.context import RequestContext, api_context
 
 router = APIRouter(tags=["quotes"])
 
+AttributeValue = (
+    Annotated[StrictInt, Field(ge=0, le=1_000_000)] | Annotated[str, Field(max_length=40)]
+)
+
 
 class QuoteItemIn(BaseModel):
-    """One kind of item and how many."""
+    """One kind of item: its category, what it is like, whether it works, how many."""
 
     model_config = ConfigDict(extra="forbid")
 
-    category: str = Field(min_length=1, max_length=40)
-    quantity: StrictInt = Field(ge=1, le=50)
+    category: str = Field(min_length=1, max_length=40, examples=["tv_flat"])
+    quantity: StrictInt = Field(default=1, ge=1, le=50)
+    attributes: dict[str, AttributeValue] = Field(
+        default_factory=dict, max_length=10, examples=[{"technology": "led", "screen_inch": 55}]
+    )
+    works: StrictBool = True
+    conditions: list[str] = Field(default_factory=list, max_length=6, examples=[["broken_screen"]])
+    producer: str = Field(default="", max_length=80)
 
 
 class QuoteIn(BaseModel):
-    """The items to price."""
+    """The items to price, and where they are (defaults to the household's address)."""
 
     model_config = ConfigDict(extra="forbid")
 
     items: list[QuoteItemIn] = Field(min_length=1, max_length=20)
+    location: PointIn | None = None
+
+
+class QuoteItemOut(BaseModel):
+    """An item of the quote and its exact subtotal."""
+
+    index: int
+    category: str
+    quantity: int
+    attributes: dict[str, int | str]
+    works: bool
+    conditions: list[str]
+    producer: str
+    unit_mass_grams: int
+    subtotal_fen_exact: str
+    estimate: bool
 
 
 class QuoteLineOut(BaseModel):
-    """One priced line."""
+    """quantity × unit price = amount; costs are negative. Amounts are exact (fen, decimal)."""
 
-    category: str
-    quantity: int
-    unit_price: MoneyOut
-    total: MoneyOut
-    basis: str
+    item: int = Field(description="Index of the item; -1 for the pickup's transport")
+    kind: str
+    key: str
+    quantity: str
+    unit: str
+    unit_price_yuan: str
+    amount_fen_exact: str
+    source: str
+    estimate: bool
+    price_input_id: int | None
 
 
 class QuoteOut(BaseModel):
-    """A quote, binding until `expires_at`."""
+    """A quote, binding until `expires_at`, with every line of how it was built."""
 
     id: int
     status: str
     created_at: datetime
     expires_at: datetime
-    total: MoneyOut
+    total: MoneyOut = Field(description="Paid to the household at the door (0 if collected free)")
+    net_fen_exact: str = Field(description="Exact sum of the lines, in fen; may be negative")
+    free_collection: bool
+    region: str
+    catalogue_version: str
+    distance_m: int
+    price_input_ids: list[int]
+    items: list[QuoteItemOut]
     lines: list[QuoteLineOut]
 
     @classmethod
@@ -60,13 +100,39 @@ class QuoteOut(BaseModel):
             created_at=quote.created_at,
             expires_at=quote.expires_at,
             total=MoneyOut.of(quote.total),
+            net_fen_exact=str(quote.net_fen_exact),
+            free_collection=quote.free_collection,
+            region=quote.region,
+            catalogue_version=quote.catalogue_version,
+            distance_m=quote.distance_m,
+            price_input_ids=list(quote.input_ids),
+            items=[
+                QuoteItemOut(
+                    index=i.index,
+                    category=i.category_code,
+                    quantity=i.quantity,
+                    attributes=dict(i.attributes),
+                    works=i.works,
+                    conditions=list(i.conditions),
+                    producer=i.producer,
+                    unit_mass_grams=i.unit_mass_g,
+                    subtotal_fen_exact=str(i.subtotal_fen_exact),
+                    estimate=i.estimate,
+                )
+                for i in quote.items
+            ],
             lines=[
                 QuoteLineOut(
-                    category=ln.category_code,
-                    quantity=ln.quantity,
-                    unit_price=MoneyOut.of(ln.unit_price),
-                    total=MoneyOut.of(ln.total),
-                    basis=ln.basis,
+                    item=ln.item,
+                    kind=ln.kind,
+                    key=ln.key,
+                    quantity=str(ln.quantity),
+                    unit=ln.unit,
+                    unit_price_yuan=str(ln.unit_price_yuan),
+                    amount_fen_exact=str(ln.amount_fen_exact),
+                    source=ln.source,
+                    estimate=ln.estimate,
+                    price_input_id=ln.input_id,
                 )
                 for ln in quote.lines
             ],
@@ -74,19 +140,34 @@ class QuoteOut(BaseModel):
 
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201)
-def create_quote(body: QuoteIn, ctx: RequestContext = Depends(api_context)) -> QuoteOut:
-    """Price a household's items line by line; the quote binds until it expires."""
+def create_quote(
+    body: QuoteIn, request: Request, ctx: RequestContext = Depends(api_context)
+) -> QuoteOut:
+    """Price a household's items from what they are made of; binding until it expires."""
     quote = pricing.create_quote(
         ctx.session,
         actor=ctx.actor,
-        items=[pricing.ItemRequest(i.category, i.quantity) for i in body.items],
+        items=[
+            pricing.ItemRequest(
+                i.category,
+                i.quantity,
+                attributes=i.attributes,
+                works=i.works,
+                conditions=tuple(i.conditions),
+                producer=i.producer,
+            )
+            for i in body.items
+        ],
         now=ctx.now,
         valid_for=timedelta(minutes=ctx.settings.quote_valid_minutes),
+        region=ctx.settings.default_region,
+        location=GeoPoint(body.location.lat, body.location.lon) if body.location else None,
+        cache=request.app.state.price_books,
     )
     return QuoteOut.of(quote)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
 def get_quote(quote_id: PathId, ctx: RequestContext = Depends(api_context)) -> QuoteOut:
-    """One of the household's quotes."""
+    """One of the household's quotes, with how every line of it was built."""
     return QuoteOut.of(pricing.get_quote(ctx.session, actor=ctx.actor, quote_id=quote_id))

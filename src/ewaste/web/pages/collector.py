@@ -45,9 +45,9 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
     for pickup in sorted(assigned, key=lambda p: (p.window_start, p.id)):
         quote = pricing.quote_by_id(ctx.session, pickup.quote_id)
         units = tuple(
-            (line.category_code, typical.get(line.category_code, 0))
-            for line in (quote.lines if quote else ())
-            for _ in range(line.quantity)
+            (item.category_code, item.unit_mass_g or typical.get(item.category_code, 0))
+            for item in (quote.items if quote else ())
+            for _ in range(item.quantity)
         )
         jobs.append(Job(pickup, quote, units))
     carrying = custody.units_held_by(
