@@ -386,6 +386,29 @@ BUILDERS: dict[Route, Builder] = {
     ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
     ("GET", "/api/ledger/entries"): _ledger_entries,
     ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),
+    ("GET", "/api/prices"): lambda mw, role, case: Call("/api/prices"),
+    ("GET", "/api/prices/board"): lambda mw, role, case: Call("/api/prices/board"),
+    ("GET", "/api/prices/index"): lambda mw, role, case: Call(
+        "/api/prices/index", params={"weeks": "2"}
+    ),
+    ("POST", "/api/prices"): lambda mw, role, case: Call(
+        "/api/prices",
+        {
+            "kind": "commodity",
+            "key": "steel_scrap",
+            "region": "shenzhen",
+            "value": "2.05",
+            "effective_from": "2026-11-01T00:00:00+08:00",
+            "source": "matrix test",
+        },
+    ),
+    ("POST", "/api/prices/import"): lambda mw, role, case: Call(
+        "/api/prices/import",
+        {
+            "csv": "kind,key,region,value,effective_from,source\n"
+            "commodity,steel_scrap,shenzhen,2.05,2026-11-01,matrix test\n"
+        },
+    ),
 }
 
 

@@ -57,6 +57,16 @@ NA = None
 
 Row = dict[str, int | None]
 
+PUBLIC_ROUTES = frozenset(
+    {
+        ("POST", "/api/auth/token"),
+        ("GET", "/api/categories"),
+        ("GET", "/api/prices"),
+        ("GET", "/api/prices/board"),
+        ("GET", "/api/prices/index"),
+    }
+)
+
 # fmt: off
 MATRIX: dict[Route, dict[str, Row]] = {
     ("POST", "/api/auth/token"): {
@@ -88,6 +98,57 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "producer": {"own": 200, "other": NA, "missing": NA},
         "operator": {"own": 200, "other": NA, "missing": NA},
         "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    # Prices are open to everyone; only operators add versions.
+    ("GET", "/api/prices"): {
+        "anonymous": {"own": 200, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/prices/board"): {
+        "anonymous": {"own": 200, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/prices/index"): {
+        "anonymous": {"own": 200, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("POST", "/api/prices"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 201, "other": NA, "missing": NA},
+        "regulator": {"own": 403, "other": NA, "missing": NA},
+    },
+    ("POST", "/api/prices/import"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 201, "other": NA, "missing": NA},
+        "regulator": {"own": 403, "other": NA, "missing": NA},
     },
     # "missing": a category code that does not exist.
     ("POST", "/api/quotes"): {
@@ -379,7 +440,7 @@ def test_route_answers_each_role_as_the_matrix_says(
 ) -> None:
     builder_role = "operator" if role == "anonymous" else role
     call = BUILDERS[(method, path)](case.world, builder_role, case_name)
-    public = path in {"/api/auth/token", "/api/categories"}
+    public = (method, path) in PUBLIC_ROUTES
     answer = send(case, method, role, call, token=not public)
     assert answer.status_code == expected, answer.text
     if expected == 404:

@@ -35,9 +35,7 @@ def test_a_door_payment_the_collector_cannot_afford_leaves_the_pickup_untouched(
     session: Session, world: World, clock: FrozenClock, app_client: TestClient
 ) -> None:
     # 40 working air conditioners are worth more than the collector's ¥10,000 float.
-    pickup = book(
-        session, world.household_a, now=clock.now(), items={"air_conditioner": 40}
-    )
+    pickup = book(session, world.household_a, now=clock.now(), items={"air_conditioner": 40})
     assert pickup.quoted > Money(1_000_000)
     dispatch.assign_pickup(session, actor=world.operator, pickup_id=pickup.id, now=clock.now())
     collector = world.collector_a.organisation_id

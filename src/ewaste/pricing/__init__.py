@@ -1,5 +1,13 @@
 """Pricing: quotes built from what items are made of, and versioned price inputs."""
 
+from ewaste.pricing.board import (
+    CommodityPrice,
+    IndexPoint,
+    PriceBoard,
+    ReferencePrice,
+    price_board,
+    price_index,
+)
 from ewaste.pricing.book import PriceBookCache
 from ewaste.pricing.engine import LineKind
 from ewaste.pricing.queries import (
@@ -35,13 +43,16 @@ from ewaste.pricing.services import (
 )
 
 __all__ = [
+    "CommodityPrice",
     "IllegalQuoteTransition",
+    "IndexPoint",
     "InvalidPriceInput",
     "InvalidQuoteRequest",
     "ItemRequest",
     "LineKind",
     "NoLocation",
     "NoPriceBook",
+    "PriceBoard",
     "PriceBookCache",
     "PriceInputView",
     "PriceKind",
@@ -51,6 +62,7 @@ __all__ = [
     "QuoteNotFound",
     "QuoteStatus",
     "QuoteView",
+    "ReferencePrice",
     "book_quote",
     "create_quote",
     "expire_due_quotes",
@@ -58,7 +70,9 @@ __all__ = [
     "import_price_csv",
     "load_seed_prices",
     "open_quotes_of",
+    "price_board",
     "price_history",
+    "price_index",
     "price_items",
     "quote_by_id",
     "record_price_input",

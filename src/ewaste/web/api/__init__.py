@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from ewaste.web.api import accounts, auth, catalog, lots, pickups, quotes, reports, stations, units
+from ewaste.web.api import (
+    accounts,
+    auth,
+    catalog,
+    lots,
+    pickups,
+    prices,
+    quotes,
+    reports,
+    stations,
+    units,
+)
 
 router = APIRouter(prefix="/api")
-for module in (auth, catalog, quotes, pickups, stations, lots, units, accounts, reports):
+for module in (auth, catalog, prices, quotes, pickups, stations, lots, units, accounts, reports):
     router.include_router(module.router)
 
 __all__ = ["router"]
