@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import dispatch, exchange, pricing
+from ewaste import dispatch, exchange, orders, pricing
 from ewaste.identity import Actor
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.money import Money
@@ -53,6 +53,7 @@ class Side:
     quote_open: int
     pickup_requested: int
     pickup_assigned: int
+    pickup_adjusting: int
     pickup_collected: int
     unit_with_collector: str
     unit_at_station: str
@@ -135,6 +136,18 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
     assigned = book(session, household, now=now, at=place)
     dispatch.assign_pickup(session, actor=world.operator, pickup_id=assigned.id, now=now)
 
+    adjusting = book(session, household, now=now, at=place)
+    assigned_to = dispatch.assign_pickup(
+        session, actor=world.operator, pickup_id=adjusting.id, now=now
+    )
+    orders.propose_adjustments(
+        session,
+        actor=collector_of(world, assigned_to.collector_id),
+        pickup_id=adjusting.id,
+        adjustments=[orders.AdjustmentRequest(0, "broken_screen", "photo:matrix")],
+        now=now,
+    )
+
     with_collector = collect(session, world, book(session, household, now=now, at=place), now=now)
     at_station = _units_at_station(session, world, side, now)
 
@@ -161,6 +174,7 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         quote_open=quote.id,
         pickup_requested=requested.id,
         pickup_assigned=assigned.id,
+        pickup_adjusting=adjusting.id,
         pickup_collected=with_collector.pickup.id,
         unit_with_collector=with_collector.unit_codes[0],
         unit_at_station=at_station[0],
@@ -386,6 +400,20 @@ BUILDERS: dict[Route, Builder] = {
     ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
     ("GET", "/api/ledger/entries"): _ledger_entries,
     ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),
+    ("POST", "/api/pickups/{pickup_id}/adjustments"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/adjustments",
+        {"adjustments": [{"item": 0, "reason": "broken_screen", "photo_ref": "photo:m"}]},
+    ),
+    ("GET", "/api/pickups/{pickup_id}/adjustments"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, _pickup_attribute(role))}/adjustments"
+    ),
+    ("POST", "/api/pickups/{pickup_id}/adjustments/decision"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_adjusting')}/adjustments/decision",
+        {"accept": True},
+    ),
+    ("GET", "/api/reports/door-adjustments"): lambda mw, role, case: Call(
+        "/api/reports/door-adjustments"
+    ),
     ("GET", "/api/prices"): lambda mw, role, case: Call("/api/prices"),
     ("GET", "/api/prices/board"): lambda mw, role, case: Call("/api/prices/board"),
     ("GET", "/api/prices/index"): lambda mw, role, case: Call(

@@ -17,6 +17,7 @@ class Permission(StrEnum):
     HOUSEHOLD_PICKUP_CREATE = "household:pickup:create"
     HOUSEHOLD_PICKUP_READ = "household:pickup:read"
     HOUSEHOLD_PICKUP_CANCEL = "household:pickup:cancel"
+    HOUSEHOLD_PICKUP_DECIDE = "household:pickup:decide"
     COLLECTOR_PICKUP_READ = "collector:pickup:read"
     COLLECTOR_PICKUP_COLLECT = "collector:pickup:collect"
     STATION_UNIT_RECEIVE = "station:unit:receive"
@@ -37,6 +38,7 @@ class Permission(StrEnum):
     STAFF_LEDGER_DEPOSIT = "staff:ledger:deposit"
     STAFF_PRICE_WRITE = "staff:price:write"
     STAFF_ORGANISATION_READ = "staff:organisation:read"
+    STAFF_REPORT_ADJUSTMENTS = "staff:report:adjustments"
     AUDIT_UNIT_TRACE = "audit:unit:trace"
     AUDIT_REPORT_READ = "audit:report:read"
 
@@ -56,6 +58,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
         Permission.HOUSEHOLD_PICKUP_CREATE,
         Permission.HOUSEHOLD_PICKUP_READ,
         Permission.HOUSEHOLD_PICKUP_CANCEL,
+        Permission.HOUSEHOLD_PICKUP_DECIDE,
     },
     Role.COLLECTOR: _EVERY_PARTY
     | {Permission.COLLECTOR_PICKUP_READ, Permission.COLLECTOR_PICKUP_COLLECT},
@@ -85,6 +88,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
             Permission.STAFF_LEDGER_DEPOSIT,
             Permission.STAFF_PRICE_WRITE,
             Permission.STAFF_ORGANISATION_READ,
+            Permission.STAFF_REPORT_ADJUSTMENTS,
             Permission.AUDIT_UNIT_TRACE,
             Permission.AUDIT_REPORT_READ,
         }

@@ -1,9 +1,19 @@
 """Household pickups: booking, door collection with payment and tagging, cancellation."""
 
+from ewaste.orders.adjustments import (
+    AdjustmentView,
+    CollectorAdjustmentRate,
+    adjustments_of,
+    collector_adjustment_rates,
+    decide_adjustments,
+    propose_adjustments,
+)
 from ewaste.orders.queries import PickupView, pickup_counts_by_status, pickups_for
 from ewaste.orders.rules import (
+    AdjustmentRequest,
     IllegalPickupTransition,
     InvalidAddress,
+    InvalidAdjustment,
     InvalidContact,
     InvalidWindow,
     ItemsDoNotMatchQuote,
@@ -26,11 +36,15 @@ from ewaste.orders.services import (
 )
 
 __all__ = [
+    "AdjustmentRequest",
+    "AdjustmentView",
     "Collection",
+    "CollectorAdjustmentRate",
     "CollectorNotEligible",
     "DoorUnit",
     "IllegalPickupTransition",
     "InvalidAddress",
+    "InvalidAdjustment",
     "InvalidContact",
     "InvalidWindow",
     "ItemsDoNotMatchQuote",
@@ -38,14 +52,18 @@ __all__ = [
     "PickupStatus",
     "PickupView",
     "TimeWindow",
+    "adjustments_of",
     "assign_collector",
     "book_pickup",
     "cancel_pickup",
     "collect_pickup",
+    "collector_adjustment_rates",
+    "decide_adjustments",
     "expire_unconfirmed_pickups",
     "get_pickup",
     "open_load_by_collector",
     "pickup_counts_by_status",
     "pickups_for",
+    "propose_adjustments",
     "waiting_pickups",
 ]

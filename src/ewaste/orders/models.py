@@ -40,6 +40,8 @@ class Pickup(Base):
     """Expected load from the catalogue's typical masses, grams."""
     quoted_fen: Mapped[int] = mapped_column(BigInteger)
     """The quote's total, to be paid to the household at the door, fen CNY."""
+    deductions_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Door deductions the household accepted, fen CNY (itemised in door_adjustment)."""
     paid_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     """What the household was actually paid at the door, fen CNY (null until collected)."""
     status: Mapped[str] = mapped_column(String(12), index=True)
@@ -72,3 +74,26 @@ class PickupStatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DoorAdjustment(Base):
+    """A deduction the collector proposed at the door for one unit, with its evidence,
+    and the household's decision. Counted per collector."""
+
+    __tablename__ = "door_adjustment"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_non_negative"),
+        CheckConstraint("decision IN ('pending', 'accepted', 'declined')", name="decision_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pickup_id: Mapped[int] = mapped_column(ForeignKey("pickup.id"), index=True)
+    collector_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    item_index: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(40))
+    photo_ref: Mapped[str] = mapped_column(String(200))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    """Deduction from the quoted price for this unit, fen CNY (repriced with the quote's book)."""
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decision: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -31,6 +31,7 @@ class PickupView:
     contact_phone: str
     estimated_grams: int
     quoted: Money
+    deductions: Money
     paid: Money | None
     collector_id: int | None
     created_at: datetime
@@ -52,6 +53,7 @@ def pickup_view(pickup: Pickup) -> PickupView:
         contact_phone=pickup.contact_phone,
         estimated_grams=pickup.estimated_grams,
         quoted=Money(pickup.quoted_fen),
+        deductions=Money(pickup.deductions_fen or 0),
         paid=Money(pickup.paid_fen) if pickup.paid_fen is not None else None,
         collector_id=pickup.collector_id,
         created_at=pickup.created_at,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
-from ewaste.orders.models import Pickup, PickupStatusChange
+from ewaste.orders.models import DoorAdjustment, Pickup, PickupStatusChange
 from ewaste.orders.rules import PickupStatus
 
 
@@ -69,3 +69,38 @@ class PickupRepository:
             .group_by(Pickup.collector_id)
         )
         return {int(c): int(g) for c, g in self._session.execute(stmt) if c is not None}
+
+    def add_adjustments(self, rows: Sequence[DoorAdjustment]) -> None:
+        """Store proposed door adjustments."""
+        self._session.add_all(rows)
+        self._session.flush()
+
+    def adjustments(
+        self, pickup_id: int, *, pending_only: bool = False
+    ) -> Sequence[DoorAdjustment]:
+        """A pickup's door adjustments (only the undecided ones if asked), oldest first."""
+        stmt = select(DoorAdjustment).where(DoorAdjustment.pickup_id == pickup_id)
+        if pending_only:
+            stmt = stmt.where(DoorAdjustment.decision == "pending")
+        return self._session.scalars(stmt.order_by(DoorAdjustment.id)).all()
+
+    def door_reach_by_collector(self) -> dict[int, int]:
+        """{collector: pickups it reached at the door (collected, declined or adjusting)}."""
+        reached = [
+            PickupStatus.COLLECTED.value,
+            PickupStatus.CANCELLED.value,
+            PickupStatus.ADJUSTMENT_PROPOSED.value,
+        ]
+        stmt = (
+            select(Pickup.collector_id, func.count(Pickup.id))
+            .where(Pickup.collector_id.is_not(None), Pickup.status.in_(reached))
+            .group_by(Pickup.collector_id)
+        )
+        return {int(c): int(n) for c, n in self._session.execute(stmt) if c is not None}
+
+    def adjusted_by_collector(self) -> dict[int, int]:
+        """{collector: pickups on which it proposed at least one adjustment}."""
+        stmt = select(
+            DoorAdjustment.collector_id, func.count(func.distinct(DoorAdjustment.pickup_id))
+        ).group_by(DoorAdjustment.collector_id)
+        return {int(c): int(n) for c, n in self._session.execute(stmt)}

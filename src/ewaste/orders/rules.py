@@ -18,6 +18,7 @@ class PickupStatus(StrEnum):
 
     REQUESTED = "requested"
     ASSIGNED = "assigned"
+    ADJUSTMENT_PROPOSED = "adjustment_proposed"
     COLLECTED = "collected"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
@@ -27,6 +28,9 @@ class PickupEvent(StrEnum):
     """What can happen to a pickup."""
 
     ASSIGN = "assign"
+    PROPOSE_ADJUSTMENT = "propose_adjustment"
+    ACCEPT_ADJUSTMENT = "accept_adjustment"
+    DECLINE_ADJUSTMENT = "decline_adjustment"
     COLLECT = "collect"
     CANCEL = "cancel"
     EXPIRE = "expire"
@@ -38,6 +42,9 @@ PICKUP_TRANSITIONS: Final[Mapping[tuple[PickupStatus, PickupEvent], PickupStatus
     (PickupStatus.REQUESTED, PickupEvent.EXPIRE): PickupStatus.EXPIRED,
     (PickupStatus.ASSIGNED, PickupEvent.COLLECT): PickupStatus.COLLECTED,
     (PickupStatus.ASSIGNED, PickupEvent.CANCEL): PickupStatus.CANCELLED,
+    (PickupStatus.ASSIGNED, PickupEvent.PROPOSE_ADJUSTMENT): PickupStatus.ADJUSTMENT_PROPOSED,
+    (PickupStatus.ADJUSTMENT_PROPOSED, PickupEvent.ACCEPT_ADJUSTMENT): PickupStatus.ASSIGNED,
+    (PickupStatus.ADJUSTMENT_PROPOSED, PickupEvent.DECLINE_ADJUSTMENT): PickupStatus.CANCELLED,
 }
 
 
@@ -145,3 +152,63 @@ def check_items_match(quoted: Mapping[str, int], at_door: Sequence[str]) -> None
 
 def _describe(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{n}× {code}" for code, n in sorted(counts.items())) or "nothing"
+
+
+class InvalidAdjustment(InvalidInput):
+    """A door adjustment without evidence, for an item not on the quote, or repeated."""
+
+    code = "orders.invalid_adjustment"
+    message = "Adjustment refused: {problem}."
+
+
+MAX_ADJUSTMENTS: Final = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRequest:
+    """What the collector found on one unit: which quoted item, which reason, the photo."""
+
+    item: int
+    reason: str
+    photo_ref: str
+
+
+def check_adjustments(requests: Sequence[AdjustmentRequest], *, quantities: Sequence[int]) -> None:
+    """Raise InvalidAdjustment unless each names a quoted item, has a photo, and no item has
+    more adjustments for one reason than it has units."""
+    if not 1 <= len(requests) <= MAX_ADJUSTMENTS:
+        raise InvalidAdjustment(problem=f"give 1–{MAX_ADJUSTMENTS} adjustments")
+    seen: Counter[tuple[int, str]] = Counter()
+    for request in requests:
+        if not 0 <= request.item < len(quantities):
+            raise InvalidAdjustment(problem=f"item {request.item} is not on the quote")
+        if not 1 <= len(request.photo_ref.strip()) <= 200:
+            raise InvalidAdjustment(problem="every adjustment needs a photo reference")
+        seen[(request.item, request.reason)] += 1
+        if seen[(request.item, request.reason)] > quantities[request.item]:
+            raise InvalidAdjustment(
+                problem=f"item {request.item} has only {quantities[request.item]} unit(s)"
+            )
+
+
+def adjustment_outliers(
+    rates: Mapping[int, tuple[int, int]], *, minimum_pickups: int = 5, factor: int = 2
+) -> set[int]:
+    """Collectors who adjust far more often than their peers.
+
+    `rates` maps a collector to (pickups collected or cancelled at the door, pickups
+    with a proposed adjustment). A collector with at least `minimum_pickups` is
+    flagged when its rate exceeds `factor` × the median rate of such collectors (or
+    is above zero when the median is zero and it adjusted at least twice).
+    """
+    eligible = {c: (n, a) for c, (n, a) in rates.items() if n >= minimum_pickups}
+    if not eligible:
+        return set()
+    ratios = sorted(a / n for n, a in eligible.values())
+    middle = len(ratios) // 2
+    median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    flagged = set()
+    for collector, (n, a) in eligible.items():
+        if (median > 0 and a / n > factor * median) or (median == 0 and a >= 2):
+            flagged.add(collector)
+    return flagged

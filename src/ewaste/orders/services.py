@@ -188,7 +188,7 @@ def collect_pickup(
             evidence=evidence,
         )
         codes.append(tagged.code)
-    paid = Money(pickup.quoted_fen)
+    paid = Money(max(pickup.quoted_fen - pickup.deductions_fen, 0))
     if paid.is_positive():
         ledger.post_entry(
             session,

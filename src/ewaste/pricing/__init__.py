@@ -33,6 +33,7 @@ from ewaste.pricing.rules import (
 from ewaste.pricing.services import (
     book_quote,
     create_quote,
+    deduction_for,
     expire_due_quotes,
     get_quote,
     import_price_csv,
@@ -65,6 +66,7 @@ __all__ = [
     "ReferencePrice",
     "book_quote",
     "create_quote",
+    "deduction_for",
     "expire_due_quotes",
     "get_quote",
     "import_price_csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -12,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from ewaste import catalog, identity
 from ewaste.catalog.datafiles import catalogue
-from ewaste.catalog.specs import ItemProfile
+from ewaste.catalog.specs import InvalidCondition, ItemProfile
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.geo import GeoPoint, haversine_m
+from ewaste.kernel.money import Money, round_minor
 from ewaste.pricing import rules
 from ewaste.pricing.access import access_quote
 from ewaste.pricing.book import PriceBookCache, build_price_book
-from ewaste.pricing.engine import Priced, QuoteLine, price_quote
+from ewaste.pricing.engine import Priced, QuoteLine, item_lines, price_quote
 from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
 from ewaste.pricing.queries import PriceInputView, QuoteView, price_input_view, quote_view
 from ewaste.pricing.repository import PriceInputRepository, QuoteRepository
@@ -484,3 +486,39 @@ def _transition(
             at=now,
         )
     )
+
+
+def deduction_for(session: Session, *, quote_id: int, item: int, reason: str) -> Money:
+    """How much less one unit of a quote's item is worth with `reason` found at the door.
+
+    Reprices the unit with the price book the quote used (same versions, same day),
+    once as quoted and once with the condition added; the difference, rounded once
+    to the fen, is the deduction (never negative). Raises QuoteNotFound, InvalidCondition
+    (not on the fixed list, not applicable, or already priced in).
+    """
+    quote = QuoteRepository(session).get(quote_id)
+    if quote is None:
+        raise rules.QuoteNotFound(quote_id=quote_id)
+    view = quote_view(session, quote)
+    quoted = view.items[item]
+    if reason in quoted.conditions or (reason == "not_working" and not quoted.works):
+        raise InvalidCondition(category=quoted.category_code, condition=reason)
+    book, _ = build_price_book(
+        session, region=quote.region, at=quote.created_at, max_id=quote.price_book_max_id
+    )
+    before = ItemRequest(
+        quoted.category_code,
+        1,
+        attributes=quoted.attributes,
+        works=quoted.works,
+        conditions=quoted.conditions,
+        producer=quoted.producer,
+    )
+    after = replace(before, conditions=(*quoted.conditions, reason))
+    on = quote.created_at.astimezone(timezone(CHINA)).date()
+    values = []
+    for request in (before, after):
+        profile = profile_item(request)
+        lines = item_lines(0, profile, 1, request.producer, book=book, on=on)
+        values.append(sum((ln.amount_fen for ln in lines), Decimal(0)))
+    return Money(max(round_minor(values[0] - values[1]), 0))

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from ewaste.web.api import (
     accounts,
+    adjustments,
     auth,
     catalog,
     lots,
@@ -16,7 +17,19 @@ from ewaste.web.api import (
 )
 
 router = APIRouter(prefix="/api")
-for module in (auth, catalog, prices, quotes, pickups, stations, lots, units, accounts, reports):
+for module in (
+    auth,
+    catalog,
+    prices,
+    quotes,
+    pickups,
+    adjustments,
+    stations,
+    lots,
+    units,
+    accounts,
+    reports,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]

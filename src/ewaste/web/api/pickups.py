@@ -45,6 +45,7 @@ class PickupOut(BaseModel):
     contact_phone: str
     estimated_grams: int
     quoted: MoneyOut
+    deductions: MoneyOut
     paid: MoneyOut | None
     collector_id: int | None
     collected_at: datetime | None
@@ -64,6 +65,7 @@ class PickupOut(BaseModel):
             contact_phone=p.contact_phone,
             estimated_grams=p.estimated_grams,
             quoted=MoneyOut.of(p.quoted),
+            deductions=MoneyOut.of(p.deductions),
             paid=MoneyOut.of(p.paid) if p.paid is not None else None,
             collector_id=p.collector_id,
             collected_at=p.collected_at,
