@@ -20,6 +20,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(operations.pickups, name="pickups")
 app.add_typer(operations.reports, name="report")
+app.add_typer(operations.prices, name="prices")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)

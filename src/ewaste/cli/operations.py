@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
-from ewaste import analytics, dispatch
+from ewaste import analytics, dispatch, pricing
 from ewaste.cli.context import cli_context
 
 pickups = typer.Typer(help="Pickups (operator).", no_args_is_help=True)
@@ -54,3 +55,34 @@ def overview(as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(f"custody chains complete: {o.chains_complete} of {o.chains_total}")
     for kind, amount in sorted(o.money_by_kind.items()):
         typer.echo(f"{kind}: {amount.as_decimal_string()} CNY")
+
+
+prices = typer.Typer(help="Price inputs (operator).", no_args_is_help=True)
+
+
+@prices.command("import")
+def import_prices(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row, store nothing."),
+) -> None:
+    """Append price versions from a CSV file (kind,key,region,value,effective_from,source)."""
+    with cli_context(dry_run=dry_run) as ctx:
+        count = pricing.import_price_csv(
+            ctx.session, actor=ctx.operator, text=path.read_text("utf-8"), now=ctx.now
+        )
+    typer.echo(f"{'checked' if dry_run else 'imported'} {count} price version(s)")
+
+
+@prices.command("board")
+def board(region: str = typer.Option("", help="Region (default: EWASTE_DEFAULT_REGION).")) -> None:
+    """Print the commodity prices in force and each category's reference price."""
+    with cli_context(dry_run=True) as ctx:
+        shown = pricing.price_board(
+            ctx.session, region=region or ctx.settings.default_region, at=ctx.now
+        )
+    for c in shown.commodities:
+        flag = " (estimate)" if c.estimate else ""
+        typer.echo(f"{c.commodity:<24} {c.yuan_per_kg:>10} yuan/kg{flag}")
+    for r in shown.references:
+        free = "  collected free" if r.free_collection else ""
+        typer.echo(f"{r.category:<24} {r.payable.as_decimal_string():>10} yuan{free}")
