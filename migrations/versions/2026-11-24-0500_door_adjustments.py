@@ -65,8 +65,16 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("deductions_fen", sa.BigInteger(), nullable=False, server_default="0")
         )
+        batch_op.alter_column(
+            "status", existing_type=sa.String(length=12), type_=sa.String(length=24)
+        )
         batch_op.drop_constraint(op.f("ck_pickup_status_known"), type_="check")
         batch_op.create_check_constraint("status_known", STATUS_NEW)
+    with op.batch_alter_table("pickup_status_change", schema=None) as batch_op:
+        for column in ("from_status", "to_status"):
+            batch_op.alter_column(
+                column, existing_type=sa.String(length=12), type_=sa.String(length=24)
+            )
 
 
 def downgrade() -> None:

@@ -44,7 +44,7 @@ class Pickup(Base):
     """Door deductions the household accepted, fen CNY (itemised in door_adjustment)."""
     paid_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     """What the household was actually paid at the door, fen CNY (null until collected)."""
-    status: Mapped[str] = mapped_column(String(12), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
     collector_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id"), nullable=True, index=True
     )
@@ -68,8 +68,8 @@ class PickupStatusChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pickup_id: Mapped[int] = mapped_column(ForeignKey("pickup.id"), index=True)
-    from_status: Mapped[str] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
     event: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
