@@ -21,12 +21,17 @@ def world(session: Session, clock: FrozenClock) -> World:
     return build_world(session, now=clock.now())
 
 
-def _quote(client: TestClient, token: str, items: dict[str, str]) -> int:
+def _quote(
+    client: TestClient, token: str, items: dict[str, str], **fields: str | list[str]
+) -> int:
+    """Post step two of the quote form: each item works unless `fields` say otherwise."""
     data: dict[str, list[str] | str] = {
         "csrf_token": token,
-        "category": [*items.keys(), ""],
-        "quantity": [*items.values(), "1"],
+        "category": list(items.keys()),
+        "quantity": list(items.values()),
     }
+    data.update({f"works-{index}": "yes" for index in range(len(items))})
+    data.update(fields)
     answer = client.post("/quotes", data=data, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     match = re.fullmatch(r"/#quote-(\d+)", answer.headers["location"])
@@ -61,7 +66,7 @@ class TestQuoteAndBook:
         assert f'id="quote-{quote_id}"' in page.text
         assert "平板电视" in page.text or "电视" in page.text
         quote = pricing.get_quote(session, actor=world.household_a, quote_id=quote_id)
-        assert [(ln.category_code, ln.quantity) for ln in quote.lines] == [
+        assert [(item.category_code, item.quantity) for item in quote.items] == [
             ("tv_flat", 2),
             ("washing_machine", 1),
         ]

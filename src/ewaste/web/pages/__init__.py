@@ -15,7 +15,19 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from ewaste.config import Settings
-from ewaste.web.pages import auth, collector, csrf, home, household, plant, staff, station, units
+from ewaste.web.pages import (
+    auth,
+    collector,
+    csrf,
+    home,
+    household,
+    plant,
+    prices,
+    quotes,
+    staff,
+    station,
+    units,
+)
 from ewaste.web.pages.i18n import load_catalogs
 from ewaste.web.pages.rendering import build_kit, render, see_other, translations
 
@@ -40,7 +52,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.session_cookie_secure,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, home, household, collector, station, plant, staff, units):
+    for module in (auth, home, household, quotes, prices, collector, station, plant, staff, units):
         app.include_router(module.router)
     app.add_exception_handler(auth.LoginRequired, _login_required)
     app.add_exception_handler(csrf.CsrfRefused, _csrf_refused)

@@ -9,8 +9,9 @@ first: a refused form changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from starlette.datastructures import FormData
+from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -41,9 +42,16 @@ class Failure:
 
 
 def failed(
-    request: Request, ctx: RequestContext, key: str, error: DomainError, form: FormData
+    request: Request,
+    ctx: RequestContext,
+    key: str,
+    error: DomainError,
+    form: ImmutableMultiDict[str, Any],
 ) -> Failure:
-    """Roll back the request's transaction and describe the refusal of form `key`."""
+    """Roll back the request's transaction and describe the refusal of form `key`.
+
+    `form` is the posted form, or the query string of a form sent with GET.
+    """
     ctx.session.rollback()
     posted: dict[str, list[str]] = {}
     for name, value in form.multi_items():

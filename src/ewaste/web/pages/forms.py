@@ -70,6 +70,31 @@ class NothingToQuote(InvalidInput):
     message = "Choose at least one item and how many."
 
 
+class WorksUnknown(InvalidInput):
+    """An item row of the quote form that does not say whether the item works."""
+
+    code = "pages.works_unknown"
+    message = "Say for each item whether it still works."
+
+
+class AttributeOutOfRange(InvalidInput):
+    """A number attribute (screen size, volume, …) outside its range or not a whole number.
+
+    The context carries the attribute's name and unit in both languages so that each
+    catalog's template picks its own (`translate_error` fills it from the same context).
+    """
+
+    code = "pages.attribute_out_of_range"
+    message = "{name_en}: enter a whole number from {minimum} to {maximum}{unit_en}."
+
+
+class AttributeNotOffered(InvalidInput):
+    """A choice attribute (technology, type, …) set to something the list does not offer."""
+
+    code = "pages.attribute_not_offered"
+    message = "{name_en}: choose one of the options offered."
+
+
 def text(form: FormData, name: str, *, required: bool = True) -> str:
     """The trimmed text of field `name`; MissingField when required and empty."""
     value = form.get(name)

@@ -1,9 +1,11 @@
-"""The household's page: get a quote, book a pickup for it, follow my pickups and units."""
+"""The household's page: open quotes, booking a pickup for one, my pickups and units.
+
+Getting a quote is in `quotes.py`.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
@@ -15,14 +17,12 @@ from ewaste.kernel.errors import DomainError
 from ewaste.kernel.geo import GeoPoint
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
-from ewaste.web.pages import csrf, forms
+from ewaste.web.pages import csrf, forms, quote_form
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
 from ewaste.web.pages.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
-
-QUOTE_ROWS = 3
 
 
 def home(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
@@ -46,8 +46,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         ctx=ctx,
         status=failure.status if failure else 200,
         failure=failure,
-        categories=catalog.categories(ctx.session),
-        quote_rows=QUOTE_ROWS,
+        categories=quote_form.priceable(catalog.categories(ctx.session)),
         quotes=pricing.open_quotes_of(ctx.session, household_id),
         slots=forms.offered_slots(ctx.now),
         location=org.location if org is not None else None,
@@ -58,26 +57,6 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         units_by_source=units_by_source,
         now=ctx.now,
     )
-
-
-@router.post("/quotes", name="page_create_quote")
-def create_quote(
-    request: Request,
-    form: FormData = Depends(csrf.checked_form),
-    ctx: RequestContext = Depends(page_context),
-) -> Response:
-    """Price the item rows of the quote form (the same service as POST /api/quotes)."""
-    try:
-        quote = pricing.create_quote(
-            ctx.session,
-            actor=ctx.actor,
-            items=_item_rows(form),
-            now=ctx.now,
-            valid_for=timedelta(minutes=ctx.settings.quote_valid_minutes),
-        )
-    except DomainError as err:
-        return home(request, ctx, failed(request, ctx, "quote", err, form))
-    return see_other(f"/#quote-{quote.id}")
 
 
 @router.post("/pickups", name="page_book_pickup")
@@ -122,16 +101,3 @@ def cancel_pickup(
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, f"cancel-{pickup_id}", err, form))
     return see_other(f"/#pickup-{pickup_id}")
-
-
-def _item_rows(form: FormData) -> list[pricing.ItemRequest]:
-    """The filled rows of the quote form; a row without a category is left out."""
-    items = []
-    for code, quantity in zip(
-        forms.texts(form, "category"), forms.texts(form, "quantity"), strict=False
-    ):
-        if code:
-            items.append(pricing.ItemRequest(code, forms.whole_number(quantity or "1")))
-    if not items:
-        raise forms.NothingToQuote
-    return items

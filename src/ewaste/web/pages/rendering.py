@@ -19,14 +19,15 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ewaste import catalog, identity
+from ewaste import catalog, identity, pricing
 from ewaste.config import Settings
 from ewaste.kernel.money import Money, format_money
 from ewaste.web.context import RequestContext
-from ewaste.web.pages import csrf
+from ewaste.web.pages import breakdown, csrf
 from ewaste.web.pages.i18n import LOCALES, chosen_locale, label
 
 CHINA_TIME: Final = timezone(timedelta(hours=8), "CST")
@@ -69,7 +70,7 @@ def build_kit(settings: Settings, catalogs: Mapping[str, Translations]) -> PageK
         _gettext, _ngettext, newstyle=True
     )
     env.filters.update(money=_money, kg=kg_text, local_time=_local_time, label=_label)
-    env.globals.update(slot_label=_slot_label)
+    env.globals.update(slot_label=_slot_label, breakdown=_breakdown)
     return PageKit(Jinja2Templates(env=env), catalogs, settings)
 
 
@@ -81,8 +82,17 @@ def kit(request: Request) -> PageKit:
 
 def translations(request: Request) -> Translations:
     """The catalog of the visitor's language."""
-    pages = kit(request)
-    return pages.catalogs[chosen_locale(request, pages.settings.default_locale)]
+    return kit(request).catalogs[language(request)]
+
+
+def language(request: Request) -> str:
+    """The visitor's language (a locale of `LOCALES`)."""
+    return chosen_locale(request, kit(request).settings.default_locale)
+
+
+def category_names(session: Session, lang: str) -> dict[str, str]:
+    """Catalogue codes to category names in `lang`."""
+    return {c.code: c.name(lang) for c in catalog.categories(session)}
 
 
 def render(
@@ -107,7 +117,7 @@ def render(
         "csrf_token": csrf.token(request),
         "here": _here(request),
         "header": _header(ctx, lang) if ctx is not None else None,
-        "category_names": _category_names(ctx, lang) if ctx is not None else {},
+        "category_names": category_names(ctx.session, lang) if ctx is not None else {},
         "failure": None,
     }
     context.update(values)
@@ -137,10 +147,6 @@ def _header(ctx: RequestContext, lang: str) -> Header:
     if org is not None:
         name = org.name_zh if lang == "zh_CN" and org.name_zh else org.name
     return Header(ctx.actor.username, ctx.actor.role.value, name, ctx.actor.organisation_id)
-
-
-def _category_names(ctx: RequestContext, lang: str) -> dict[str, str]:
-    return {c.code: c.name(lang) for c in catalog.categories(ctx.session)}
 
 
 def _here(request: Request) -> str:
@@ -175,6 +181,13 @@ def _local_time(context: Context, moment: datetime | None) -> str:
     if moment is None:
         return ""
     return format_datetime(local(moment), "yyyy-MM-dd HH:mm", locale=context["lang"])
+
+
+@pass_context
+def _breakdown(context: Context, quote: pricing.QuoteView) -> breakdown.Breakdown:
+    return breakdown.build(
+        quote, lang=context["lang"], t=context["_t"], names=context["category_names"]
+    )
 
 
 @pass_context
