@@ -21,7 +21,7 @@ def world(session: Session, clock: FrozenClock) -> World:
     return build_world(session, now=clock.now())
 
 
-def _quote(
+def quote_through_form(
     client: TestClient, token: str, items: dict[str, str], **fields: str | list[str]
 ) -> int:
     """Post step two of the quote form: each item works unless `fields` say otherwise."""
@@ -60,7 +60,7 @@ class TestQuoteAndBook:
         self, app_client: TestClient, world: World, session: Session
     ) -> None:
         token = login_as(app_client, "home-a")
-        quote_id = _quote(app_client, token, {"tv_flat": "2", "washing_machine": "1"})
+        quote_id = quote_through_form(app_client, token, {"tv_flat": "2", "washing_machine": "1"})
 
         page = app_client.get("/")
         assert f'id="quote-{quote_id}"' in page.text
@@ -93,7 +93,7 @@ class TestQuoteAndBook:
         self, app_client: TestClient, world: World
     ) -> None:
         token = login_as(app_client, "home-a")
-        _quote(app_client, token, {"tv_flat": "1"})
+        quote_through_form(app_client, token, {"tv_flat": "1"})
         page = app_client.get("/").text
         assert 'value="2026-11-24T10:00"' not in page
         assert 'value="2026-11-24T12:00"' in page
@@ -130,7 +130,7 @@ class TestQuoteAndBook:
         message: str,
     ) -> None:
         token = login_as(app_client, "home-a")
-        quote_id = _quote(app_client, token, {"tv_flat": "1"})
+        quote_id = quote_through_form(app_client, token, {"tv_flat": "1"})
         answer = app_client.post("/pickups", data=_booking(token, quote_id, **override))
         assert answer.status_code == status
         assert message in answer.text

@@ -23,6 +23,7 @@ from ewaste.web.pages.names import (
     attribute_value,
     commodity_name,
     condition_name,
+    is_zh,
     material_name,
 )
 
@@ -91,7 +92,7 @@ def build(
         quote=quote,
         items=items,
         transport=tuple(lines.get(-1, [])),
-        distance=f"{_plain(Decimal(quote.distance_m) / 1000)} km",
+        distance=f"{Decimal(quote.distance_m) / 1000:,.3f} km",
         net_exact=exact_yuan(quote.net_fen_exact),
         versions=tuple(versions[key] for key in sorted(versions)),
     )
@@ -134,14 +135,15 @@ def _item(
 ) -> Item:
     model = catalogue().models.get(item.category_code)
     specs = {spec.name: spec for spec in model.attributes} if model is not None else {}
+    colon = "：" if is_zh(lang) else ": "
     facts = []
     for name, value in item.attributes.items():
         spec = specs.get(name)
         if spec is None:
-            facts.append(f"{name}: {value}")
+            facts.append(f"{name}{colon}{value}")
         else:
             value_text = attribute_value(item.category_code, spec, value, lang)
-            facts.append(f"{attribute_name(spec, lang)}: {value_text}")
+            facts.append(f"{attribute_name(spec, lang)}{colon}{value_text}")
     return Item(
         index=item.index,
         name=names.get(item.category_code, item.category_code),
@@ -175,19 +177,27 @@ def _line(line: pricing.QuoteLineView, lang: str, t: Translations) -> Line:
 def _version(
     line: pricing.QuoteLineView, lang: str, t: Translations, names: Mapping[str, str]
 ) -> Line:
-    """The price input behind a line: its kind and what it prices (not the line's amounts)."""
-    what = _what(line, lang, t)
-    if line.kind == "material":
+    """The price input behind a line: its kind, what it prices and its value.
+
+    A subsidy line's unit price is the fund's rate times the share, not the input
+    itself (the share), so it shows no value.
+    """
+    what = ""
+    if line.kind in ("material", "treatment"):
+        what = material_name(line.key, lang)
         facts = catalogue().materials.get(line.key)
-        what = commodity_name(facts.commodity, lang) if facts is not None else line.key
-    elif line.kind in ("reuse", "subsidy"):
+        if line.kind == "material" and facts is not None:
+            what = commodity_name(facts.commodity, lang)
+    elif line.kind == "reuse":
         what = names.get(line.key, line.key)
+    elif line.kind == "bonus":
+        what = line.key
     return Line(
         kind=line.kind,
         label=label(t, "price_input", line.kind),
         what=what,
         quantity="",
-        unit_price="",
+        unit_price="" if line.kind == "subsidy" else _unit_price(line, t),
         amount="",
         cost=False,
         source=line.source,
@@ -210,8 +220,8 @@ def _what(line: pricing.QuoteLineView, lang: str, t: Translations) -> str:
 
 
 def _quantity(line: pricing.QuoteLineView) -> str:
-    if line.unit in ("kg", "km"):
-        return f"{_plain(line.quantity)} {line.unit}"
+    if line.unit in ("kg", "km"):  # whole grams and metres: three decimals are exact
+        return f"{line.quantity:,.3f} {line.unit}"
     return _plain(line.quantity)
 
 

@@ -91,6 +91,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "pickup": {
         "requested": N_("Waiting for a collector"),
         "assigned": N_("Collector assigned"),
+        "adjustment_proposed": N_("Price change to confirm"),
         "collected": N_("Collected"),
         "cancelled": N_("Cancelled"),
         "expired": N_("Expired"),

@@ -22,6 +22,11 @@ UNITS_ZH: Final[Mapping[str, str]] = {
     "L/min": "升/分钟",
 }
 
+REGIONS: Final[Mapping[str, tuple[str, str]]] = {
+    "shenzhen": ("Shenzhen", "深圳"),
+    "*": ("All of China", "全国"),
+}
+
 # Commodity codes of the price inputs, (English, Chinese).
 COMMODITIES: Final[Mapping[str, tuple[str, str]]] = {
     "aluminium_ingot": ("Aluminium ingot (primary, reference)", "铝锭（原铝，参考价）"),
@@ -49,6 +54,14 @@ COMMODITIES: Final[Mapping[str, tuple[str, str]]] = {
 def is_zh(lang: str) -> bool:
     """True for the Chinese pages."""
     return lang.startswith("zh")
+
+
+def region_name(code: str, lang: str) -> str:
+    """A pricing region's name in `lang` (its code when unnamed)."""
+    names = REGIONS.get(code)
+    if names is None:
+        return code
+    return names[1] if is_zh(lang) else names[0]
 
 
 def unit_name(unit: str, lang: str) -> str:

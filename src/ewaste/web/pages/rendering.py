@@ -29,6 +29,7 @@ from ewaste.kernel.money import Money, format_money
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import breakdown, csrf
 from ewaste.web.pages.i18n import LOCALES, chosen_locale, label
+from ewaste.web.pages.names import region_name
 
 CHINA_TIME: Final = timezone(timedelta(hours=8), "CST")
 TEMPLATE_DIR: Final = Path(__file__).resolve().parent.parent / "templates"
@@ -69,7 +70,14 @@ def build_kit(settings: Settings, catalogs: Mapping[str, Translations]) -> PageK
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True
     )
-    env.filters.update(money=_money, kg=kg_text, local_time=_local_time, label=_label)
+    env.filters.update(
+        money=_money,
+        kg=kg_text,
+        local_time=_local_time,
+        local_date=_local_date,
+        label=_label,
+        region=_region,
+    )
     env.globals.update(slot_label=_slot_label, breakdown=_breakdown)
     return PageKit(Jinja2Templates(env=env), catalogs, settings)
 
@@ -188,6 +196,16 @@ def _breakdown(context: Context, quote: pricing.QuoteView) -> breakdown.Breakdow
     return breakdown.build(
         quote, lang=context["lang"], t=context["_t"], names=context["category_names"]
     )
+
+
+@pass_context
+def _local_date(context: Context, moment: datetime) -> str:
+    return format_datetime(local(moment), "yyyy-MM-dd", locale=context["lang"])
+
+
+@pass_context
+def _region(context: Context, code: str) -> str:
+    return region_name(code, context["lang"])
 
 
 @pass_context
