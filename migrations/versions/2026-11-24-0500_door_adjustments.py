@@ -75,6 +75,7 @@ def upgrade() -> None:
             batch_op.alter_column(
                 column, existing_type=sa.String(length=12), type_=sa.String(length=24)
             )
+    _restore_sqlite_guards("pickup_status_change")
 
 
 def downgrade() -> None:
@@ -88,3 +89,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_door_adjustment_collector_id"))
 
     op.drop_table("door_adjustment")
+
+
+def _restore_sqlite_guards(table: str) -> None:
+    # SQLite's batch mode rebuilds the table, which drops its append-only triggers
+    # (revision 0002); put them back. PostgreSQL alters in place and keeps them.
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for action in ("UPDATE", "DELETE"):
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action.lower()}")
+        op.execute(
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {action} refused'); END"
+        )
