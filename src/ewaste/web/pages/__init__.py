@@ -22,6 +22,7 @@ from ewaste.web.pages import (
     home,
     household,
     plant,
+    price_admin,
     prices,
     quotes,
     staff,
@@ -52,7 +53,19 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.session_cookie_secure,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, home, household, quotes, prices, collector, station, plant, staff, units):
+    for module in (
+        auth,
+        home,
+        household,
+        quotes,
+        price_admin,
+        prices,
+        collector,
+        station,
+        plant,
+        staff,
+        units,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(auth.LoginRequired, _login_required)
     app.add_exception_handler(csrf.CsrfRefused, _csrf_refused)

@@ -9,6 +9,7 @@ runs, so nothing is read from or written to the database.
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from typing import Final
 
 from starlette.datastructures import FormData
@@ -36,16 +37,22 @@ def rotate(request: Request) -> None:
     request.session[_SESSION_KEY] = secrets.token_urlsafe(32)
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token matches the session's; raise CsrfRefused otherwise."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, once its CSRF token matches the session's; raise CsrfRefused otherwise.
+
+    Uploaded files of the form are closed once the request is answered (or refused).
+    """
     form = await request.form()
-    sent = form.get(FIELD)
-    expected = request.session.get(_SESSION_KEY)
-    if (
-        not isinstance(sent, str)
-        or not isinstance(expected, str)
-        or not expected
-        or not secrets.compare_digest(sent.encode(), expected.encode())
-    ):
-        raise CsrfRefused
-    return form
+    try:
+        sent = form.get(FIELD)
+        expected = request.session.get(_SESSION_KEY)
+        if (
+            not isinstance(sent, str)
+            or not isinstance(expected, str)
+            or not expected
+            or not secrets.compare_digest(sent.encode(), expected.encode())
+        ):
+            raise CsrfRefused
+        yield form
+    finally:
+        await form.close()

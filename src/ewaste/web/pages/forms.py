@@ -9,7 +9,7 @@ parsed with `Decimal`, never through a float.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -95,6 +95,37 @@ class AttributeNotOffered(InvalidInput):
     message = "{name_en}: choose one of the options offered."
 
 
+class InvalidDate(InvalidInput):
+    """A date that is not a calendar day written YYYY-MM-DD."""
+
+    code = "pages.invalid_date"
+    message = "Enter the date as YYYY-MM-DD, e.g. 2026-12-01."
+
+
+class NoFile(InvalidInput):
+    """An upload form posted without a file, or with an empty one."""
+
+    code = "pages.no_file"
+    message = "Choose a CSV file to upload."
+
+
+class FileTooLarge(InvalidInput):
+    """An uploaded file over the size the form accepts."""
+
+    code = "pages.file_too_large"
+    message = "The file is too large (at most {limit_mb} MB)."
+
+
+class NotUtf8(InvalidInput):
+    """An uploaded text file that is not UTF-8."""
+
+    code = "pages.not_utf8"
+    message = "The file must be UTF-8 text."
+
+
+MAX_UPLOAD_BYTES: Final = 2 * 1024 * 1024
+
+
 def text(form: FormData, name: str, *, required: bool = True) -> str:
     """The trimmed text of field `name`; MissingField when required and empty."""
     value = form.get(name)
@@ -163,6 +194,31 @@ def slot_start(value: str) -> datetime:
     except ValueError:
         raise InvalidSlot from None
     return naive.replace(tzinfo=CHINA_TIME)
+
+
+def china_midnight(value: str) -> datetime:
+    """The UTC instant of midnight China time starting day "YYYY-MM-DD" (InvalidDate)."""
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d")  # noqa: DTZ007 - local day
+    except ValueError:
+        raise InvalidDate from None
+    return day.replace(tzinfo=CHINA_TIME).astimezone(UTC)
+
+
+def uploaded_text(form: FormData, name: str, *, limit: int = MAX_UPLOAD_BYTES) -> str:
+    """The UTF-8 text of the file uploaded as `name` (NoFile, FileTooLarge, NotUtf8)."""
+    upload = form.get(name)
+    if isinstance(upload, str) or upload is None:
+        raise NoFile
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(limit_mb=limit // (1024 * 1024))
+    if not data.strip():
+        raise NoFile
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotUtf8 from None
 
 
 SLOT_LENGTH: Final = timedelta(hours=2)

@@ -12,15 +12,17 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from ewaste import catalog, custody, identity, orders, pricing
+from ewaste.catalog.specs import CONDITIONS, CONDITIONS_ZH
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
 from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.money import Money
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms, quote_form
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
-from ewaste.web.pages.rendering import render, see_other
+from ewaste.web.pages.rendering import language, render, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +42,16 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
     units_by_source: dict[str, list[custody.UnitRow]] = defaultdict(list)
     for unit in custody.units_by_codes(ctx.session, codes):
         units_by_source[unit.source_ref].append(unit)
+    # The deductions a collector proposed at the door, for the household to decide.
+    proposed = {
+        p.id: [
+            a
+            for a in orders.adjustments_of(ctx.session, actor=ctx.actor, pickup_id=p.id)
+            if a.decision == "pending"
+        ]
+        for p in pickups
+        if p.status == orders.PickupStatus.ADJUSTMENT_PROPOSED.value
+    }
     return render(
         request,
         "household.html",
@@ -56,7 +68,15 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         last=pickups[0] if pickups else None,
         units_by_source=units_by_source,
         now=ctx.now,
+        proposed=proposed,
+        proposed_total={pid: sum_money(rows) for pid, rows in proposed.items()},
+        conditions=CONDITIONS_ZH if language(request) == "zh_CN" else CONDITIONS,
     )
+
+
+def sum_money(rows: list[orders.AdjustmentView]) -> Money:
+    """The total of proposed deductions."""
+    return Money(sum(row.amount.minor for row in rows))
 
 
 @router.post("/pickups", name="page_book_pickup")
@@ -100,4 +120,38 @@ def cancel_pickup(
         orders.cancel_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, f"cancel-{pickup_id}", err, form))
+    return see_other(f"/#pickup-{pickup_id}")
+
+
+@router.post("/pickups/{pickup_id}/adjustments/accept", name="page_accept_adjustments")
+def accept_adjustments(
+    request: Request,
+    pickup_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Accept the deductions proposed at the door; the collector collects at the lower price."""
+    return _decide(request, ctx, pickup_id, form, accept=True)
+
+
+@router.post("/pickups/{pickup_id}/adjustments/decline", name="page_decline_adjustments")
+def decline_adjustments(
+    request: Request,
+    pickup_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Decline the deductions proposed at the door: the pickup is cancelled free."""
+    return _decide(request, ctx, pickup_id, form, accept=False)
+
+
+def _decide(
+    request: Request, ctx: RequestContext, pickup_id: int, form: FormData, *, accept: bool
+) -> Response:
+    try:
+        orders.decide_adjustments(
+            ctx.session, actor=ctx.actor, pickup_id=pickup_id, accept=accept, now=ctx.now
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"decide-{pickup_id}", err, form))
     return see_other(f"/#pickup-{pickup_id}")

@@ -154,6 +154,16 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         "transport_distance": N_("Transport cost per km"),
         "transport_weight": N_("Transport cost per kg"),
     },
+    "price_kind": {
+        "commodity": N_("Commodity price per kg"),
+        "treatment_per_kg": N_("Treatment cost per kg"),
+        "treatment_per_unit": N_("Treatment cost per unit"),
+        "reuse": N_("Second-hand value per unit"),
+        "bonus": N_("Producer bonus per unit"),
+        "transport_per_km": N_("Transport cost per km"),
+        "transport_per_kg": N_("Transport cost per kg"),
+        "subsidy_share": N_("Share of the fund subsidy passed on (basis points)"),
+    },
     "quote": {
         "open": N_("Open"),
         "booked": N_("Booked"),

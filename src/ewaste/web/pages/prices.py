@@ -15,8 +15,10 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from ewaste import pricing
+from ewaste import identity, pricing
+from ewaste.identity import Permission
 from ewaste.kernel.errors import DomainError
+from ewaste.kernel.ids import UserId
 from ewaste.kernel.money import Money
 from ewaste.web.context import clock, public_session, settings
 from ewaste.web.errors import status_for
@@ -72,7 +74,20 @@ def price_board(request: Request, session: Session = Depends(public_session)) ->
         error=None,
         commodities=commodity_rows(board, lang),
         references=reference_rows(board, category_names(session, lang)),
+        may_write_prices=may_write_prices(request, session),
     )
+
+
+def may_write_prices(request: Request, session: Session) -> bool:
+    """Whether the visitor is logged in with a role that may enter prices (operators)."""
+    user_id = request.session.get("uid")
+    if not isinstance(user_id, int):
+        return False
+    try:
+        actor = identity.actor_for_user(session, user_id=UserId(user_id))
+    except identity.InvalidToken:
+        return False
+    return actor.can(Permission.STAFF_PRICE_WRITE)
 
 
 def commodity_rows(board: pricing.PriceBoard, lang: str) -> list[CommodityRow]:

@@ -41,6 +41,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         failure=failure,
         overview=overview,
         may_assign=may_assign,
+        may_write_prices=ctx.actor.can(Permission.STAFF_PRICE_WRITE),
         waiting=sorted(waiting, key=lambda p: (p.window_start, p.id)),
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
