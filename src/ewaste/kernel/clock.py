@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
+
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (UTC+8, no daylight saving): local dates, days and pickup slots."""
 
 
 class Clock(Protocol):

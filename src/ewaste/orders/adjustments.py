@@ -14,10 +14,11 @@ from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
 from ewaste.orders import rules
 from ewaste.orders.access import access_pickup, access_pickup_for_reading
-from ewaste.orders.models import DoorAdjustment, Pickup, PickupStatusChange
+from ewaste.orders.models import DoorAdjustment
 from ewaste.orders.queries import PickupView, pickup_view
 from ewaste.orders.repository import PickupRepository
 from ewaste.orders.rules import AdjustmentRequest, PickupEvent
+from ewaste.orders.services import apply_event
 
 DECLINED_NOTE = "household declined the door price: cancelled free, collector not penalised"
 
@@ -82,7 +83,7 @@ def propose_adjustments(
         )
         for request in adjustments
     ]
-    _transition(session, pickup, PickupEvent.PROPOSE_ADJUSTMENT, actor_id=actor.user_id, now=now)
+    apply_event(session, pickup, PickupEvent.PROPOSE_ADJUSTMENT, actor_id=actor.user_id, now=now)
     PickupRepository(session).add_adjustments(rows)
     return pickup_view(pickup), [_view(r) for r in rows]
 
@@ -101,7 +102,7 @@ def decide_adjustments(
         for_update=True,
     )
     event = PickupEvent.ACCEPT_ADJUSTMENT if accept else PickupEvent.DECLINE_ADJUSTMENT
-    _transition(
+    apply_event(
         session,
         pickup,
         event,
@@ -139,27 +140,4 @@ def collector_adjustment_rates(session: Session, *, actor: Actor) -> list[Collec
 def _view(row: DoorAdjustment) -> AdjustmentView:
     return AdjustmentView(
         row.id, row.item_index, row.reason, row.photo_ref, Money(row.amount_fen), row.decision
-    )
-
-
-def _transition(
-    session: Session,
-    pickup: Pickup,
-    event: PickupEvent,
-    *,
-    actor_id: int | None,
-    now: datetime,
-    note: str = "",
-) -> None:
-    before, after = pickup.apply(event)
-    PickupRepository(session).add_change(
-        PickupStatusChange(
-            pickup_id=pickup.id,
-            from_status=before,
-            to_status=after,
-            event=event.value,
-            actor_id=actor_id,
-            at=now,
-            note=note,
-        )
     )

@@ -109,7 +109,7 @@ def cancel_pickup(
     pickup = access_pickup(
         session, actor=actor, pickup_id=pickup_id, permission=permission, for_update=True
     )
-    _transition(
+    apply_event(
         session, pickup, PickupEvent.CANCEL, actor_id=actor.user_id, now=now, note=reason[:200]
     )
     return pickup_view(pickup)
@@ -137,7 +137,7 @@ def assign_collector(
     )
     if collector_role != "collector":
         raise CollectorNotEligible(collector_id=collector_id)
-    _transition(session, pickup, PickupEvent.ASSIGN, actor_id=actor.user_id, now=now)
+    apply_event(session, pickup, PickupEvent.ASSIGN, actor_id=actor.user_id, now=now)
     pickup.collector_id = collector_id
     return pickup_view(pickup)
 
@@ -172,7 +172,7 @@ def collect_pickup(
     for item in quote.items:
         quoted[item.category_code] = quoted.get(item.category_code, 0) + item.quantity
     rules.check_items_match(quoted, [u.category_code for u in units])
-    _transition(session, pickup, PickupEvent.COLLECT, actor_id=actor.user_id, now=now)
+    apply_event(session, pickup, PickupEvent.COLLECT, actor_id=actor.user_id, now=now)
     place = GeoPoint(pickup.lat, pickup.lon)
     codes = []
     for unit in units:
@@ -214,7 +214,7 @@ def expire_unconfirmed_pickups(session: Session, *, now: datetime, limit: int = 
     """Expire requested pickups whose window ended before anyone was assigned; return how many."""
     pickups = PickupRepository(session).claim_unconfirmed_past_window(now=now, limit=limit)
     for pickup in pickups:
-        _transition(session, pickup, PickupEvent.EXPIRE, actor_id=None, now=now)
+        apply_event(session, pickup, PickupEvent.EXPIRE, actor_id=None, now=now)
     session.flush()
     return len(pickups)
 
@@ -230,7 +230,7 @@ def open_load_by_collector(session: Session) -> dict[int, int]:
     return PickupRepository(session).open_load_by_collector()
 
 
-def _transition(
+def apply_event(
     session: Session,
     pickup: Pickup,
     event: PickupEvent,
@@ -239,6 +239,7 @@ def _transition(
     now: datetime,
     note: str = "",
 ) -> None:
+    """Move the pickup along its state table and append the history row (no commit)."""
     before, _ = pickup.apply(event)
     _record(session, pickup, before, event.value, actor_id=actor_id, now=now, note=note)
 

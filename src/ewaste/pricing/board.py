@@ -5,19 +5,19 @@ reference price of each category moved. Follows the rules of `services.py` (read
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from ewaste.catalog.datafiles import catalogue
 from ewaste.catalog.specs import CategoryModel
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.money import Money
 from ewaste.pricing.book import build_price_book, price_inputs_by_ids
 from ewaste.pricing.engine import PriceBook, price_quote
 from ewaste.pricing.rules import NoPriceBook
 
-CHINA = timezone(timedelta(hours=8))
 MAX_WEEKS = 104
 
 
@@ -78,7 +78,7 @@ def price_board(session: Session, *, region: str, at: datetime) -> PriceBoard:
         )
         for key, ref in sorted(book.commodities.items())
     )
-    on = at.astimezone(CHINA).date()
+    on = at.astimezone(CHINA_TIME).date()
     references = tuple(
         _reference(model, book, on) for _, model in sorted(catalogue().models.items())
     )
@@ -101,7 +101,7 @@ def price_index(
             book, _ = build_price_book(session, region=region, at=moment)
         except NoPriceBook:  # no prices yet on that day: the series starts later
             continue
-        on = moment.astimezone(CHINA).date()
+        on = moment.astimezone(CHINA_TIME).date()
         for code, model in catalogue().models.items():
             net = _reference(model, book, on).net_fen_exact
             index: Decimal | None = Decimal(100)

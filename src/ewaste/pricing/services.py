@@ -6,15 +6,16 @@ import csv
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from ewaste import catalog, identity
-from ewaste.catalog.datafiles import catalogue
+from ewaste.catalog.datafiles import catalogue, read_rows
 from ewaste.catalog.specs import InvalidCondition, ItemProfile
 from ewaste.identity import Actor, Permission
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint, haversine_m
 from ewaste.kernel.money import Money, round_minor
 from ewaste.pricing import rules
@@ -78,7 +79,7 @@ def price_items(
         [(p, i.quantity, i.producer) for p, i in zip(profiles, items, strict=True)],
         book=book,
         distance_m=distance,
-        on=now.astimezone(timezone(CHINA)).date(),
+        on=now.astimezone(CHINA_TIME).date(),
     )
     return priced, profiles, distance, stamp.max_id
 
@@ -260,12 +261,7 @@ def load_seed_prices(session: Session, *, now: datetime) -> int:
     return count
 
 
-CHINA = timedelta(hours=8)
-
-
 def _seed_rows() -> list[tuple[str, str, str, str, datetime, str, bool]]:
-    from ewaste.catalog.datafiles import read_rows
-
     rows: list[tuple[str, str, str, str, datetime, str, bool]] = []
 
     def flag(r: dict[str, str]) -> bool:
@@ -399,7 +395,7 @@ def _parse_moment(text: str) -> datetime:
     try:
         if len(text) == 10:
             day = datetime.fromisoformat(text)
-            return (day - CHINA).replace(tzinfo=UTC)
+            return day.replace(tzinfo=CHINA_TIME).astimezone(UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise rules.InvalidPriceInput(problem=f"{text!r} is not a date") from None
@@ -515,7 +511,7 @@ def deduction_for(session: Session, *, quote_id: int, item: int, reason: str) ->
         producer=quoted.producer,
     )
     after = replace(before, conditions=(*quoted.conditions, reason))
-    on = quote.created_at.astimezone(timezone(CHINA)).date()
+    on = quote.created_at.astimezone(CHINA_TIME).date()
     values = []
     for request in (before, after):
         profile = profile_item(request)

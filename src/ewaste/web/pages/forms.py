@@ -15,10 +15,10 @@ from typing import Final
 
 from starlette.datastructures import FormData
 
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.ids import MAX_ID
 from ewaste.kernel.money import Currency, InvalidAmount, Money
-from ewaste.web.pages.rendering import CHINA_TIME
 
 MAX_FORM_GRAMS: Final = 100_000_000  # 100 t, the kernel's ceiling for one load
 

@@ -16,12 +16,13 @@ from starlette.responses import Response
 
 from ewaste import pricing
 from ewaste.identity import Permission
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.errors import DomainError
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
-from ewaste.web.pages.rendering import CHINA_TIME, render, see_other
+from ewaste.web.pages.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,13 +25,13 @@ from starlette.responses import Response
 
 from ewaste import catalog, identity, pricing
 from ewaste.config import Settings
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.money import Money, format_money
 from ewaste.web.context import RequestContext
 from ewaste.web.pages import breakdown, csrf
 from ewaste.web.pages.i18n import LOCALES, chosen_locale, label
 from ewaste.web.pages.names import region_name
 
-CHINA_TIME: Final = timezone(timedelta(hours=8), "CST")
 TEMPLATE_DIR: Final = Path(__file__).resolve().parent.parent / "templates"
 
 
