@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    """Web worker processes (one per core is a good start)."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -19,7 +19,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         # SAVEPOINTs and write locks behave (SQLAlchemy docs, "Serializable isolation").
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every request (docs/adr/0010). A connection
+    # that died with the server fails its request once (503, database_unavailable) and
+    # SQLAlchemy then discards the whole pool; recycling bounds a connection's age.
+    return create_engine(url, echo=echo, pool_recycle=1800)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -46,4 +49,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
     # failing with "database is locked" half-way through a transaction.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: this runs once per transaction, on every request.
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -5,8 +5,10 @@ from ewaste.identity.actors import Actor, MissingPermission, system_actor
 from ewaste.identity.permissions import ROLE_PERMISSIONS, Permission
 from ewaste.identity.queries import (
     OrganisationRow,
+    locations_by_role,
     organisation_counts,
     organisation_labels,
+    organisation_location,
     organisation_row,
     organisations_by_role,
 )
@@ -46,8 +48,10 @@ __all__ = [
     "first_operator",
     "hash_password",
     "issue_api_token",
+    "locations_by_role",
     "organisation_counts",
     "organisation_labels",
+    "organisation_location",
     "organisation_row",
     "organisations_by_role",
     "register_organisation",

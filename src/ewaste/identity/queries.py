@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ewaste.identity.models import Organisation
@@ -33,6 +33,33 @@ def organisation_row(session: Session, organisation_id: int) -> OrganisationRow 
     """One organisation's public facts, or None."""
     org = session.get(Organisation, organisation_id)
     return _row(org) if org is not None else None
+
+
+_ORG = Organisation.__table__.c
+_LOCATION = select(_ORG.lat, _ORG.lon).where(_ORG.id == bindparam("id"))
+
+
+def organisation_location(session: Session, organisation_id: int) -> GeoPoint | None:
+    """Where an organisation is based (one narrow statement), or None if unknown."""
+    row = session.execute(_LOCATION, {"id": organisation_id}).one_or_none()
+    if row is None or row.lat is None or row.lon is None:
+        return None
+    return GeoPoint(row.lat, row.lon)
+
+
+def locations_by_role(session: Session, role: str) -> dict[int, GeoPoint]:
+    """Where every organisation of `role` that has a location is based, by id."""
+    stmt = (
+        select(Organisation.id, Organisation.lat, Organisation.lon)
+        .where(Organisation.role == role, Organisation.lat.is_not(None))
+        .where(Organisation.lon.is_not(None))
+        .order_by(Organisation.id)
+    )
+    return {
+        i: GeoPoint(lat, lon)
+        for i, lat, lon in session.execute(stmt)
+        if lat is not None and lon is not None
+    }
 
 
 def organisations_by_role(session: Session, role: str) -> Sequence[OrganisationRow]:

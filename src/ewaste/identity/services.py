@@ -8,6 +8,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ewaste.identity import rules
@@ -128,20 +129,7 @@ def authenticate(session: Session, *, username: str, password: str) -> Actor:
 
 def actor_for_user(session: Session, *, user_id: UserId) -> Actor:
     """The actor of an active user (for a session cookie); raise InvalidToken otherwise."""
-    repo = IdentityRepository(session)
-    user = repo.user(user_id)
-    if user is None or not user.active:
-        raise InvalidToken
-    org = repo.organisation(user.organisation_id)
-    if org is None:
-        raise InvalidToken
-    return Actor(
-        user_id=UserId(user.id),
-        organisation_id=OrganisationId(org.id),
-        role=Role(org.role),
-        username=user.username,
-        locale=user.locale,
-    )
+    return _actor(IdentityRepository(session).actor_facts_by_user(user_id))
 
 
 def issue_api_token(session: Session, *, actor: Actor, now: datetime, label: str = "") -> str:
@@ -154,11 +142,22 @@ def issue_api_token(session: Session, *, actor: Actor, now: datetime, label: str
 
 
 def actor_for_token(session: Session, *, token: str) -> Actor:
-    """Resolve a bearer token to its actor; raise InvalidToken if unknown or revoked."""
-    row = IdentityRepository(session).token_by_digest(_digest(token))
-    if row is None or row.revoked_at is not None:
+    """Resolve a bearer token to its actor (one statement); raise InvalidToken if unknown,
+    revoked, or its user is inactive."""
+    return _actor(IdentityRepository(session).actor_facts_by_token(_digest(token)))
+
+
+def _actor(facts: Row[int, int, str, str, str] | None) -> Actor:
+    if facts is None:
         raise InvalidToken
-    return actor_for_user(session, user_id=UserId(row.user_id))
+    user_id, organisation_id, role, username, locale = facts
+    return Actor(
+        user_id=UserId(user_id),
+        organisation_id=OrganisationId(organisation_id),
+        role=Role(role),
+        username=username,
+        locale=locale,
+    )
 
 
 def revoke_api_token(session: Session, *, token: str, now: datetime) -> None:

@@ -8,15 +8,18 @@ reused until a newer price input exists or the next dated change comes into forc
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ewaste import identity
 from ewaste.catalog.datafiles import catalogue
 from ewaste.catalog.specs import ItemProfile
 from ewaste.kernel.clock import ensure_utc
+from ewaste.kernel.geo import GeoPoint
 from ewaste.pricing.engine import PriceBook, PriceRef, SubsidyBand
 from ewaste.pricing.models import PriceInput
 from ewaste.pricing.repository import PriceInputRepository
@@ -93,29 +96,65 @@ def build_price_book(
 class PriceBookCache:
     """Books by region, rebuilt when a newer input exists or a dated change comes due.
 
-    Thread-safe; one per process, owned by the edge. Also memoises item profiles,
-    which depend only on the packaged catalogue.
+    Thread-safe; one per process, owned by the edge. Whether a newer input exists is
+    asked of the database at most once every `recheck_seconds` (a quote priced in that
+    window uses the previous book and records exactly which versions it used); an edge
+    that writes prices calls `invalidate()` so its own next quote sees them at once.
+    Station locations (for the transport line) are re-read every `stations_seconds`.
+    Also memoises item profiles, which depend only on the packaged catalogue.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, recheck_seconds: float = 1.0, stations_seconds: float = 60.0) -> None:
         self._lock = threading.Lock()
         self._books: dict[str, tuple[PriceBook, BookStamp]] = {}
+        self._checked: dict[str, float] = {}
+        self._stations: tuple[float, tuple[GeoPoint, ...]] | None = None
+        self._recheck = recheck_seconds
+        self._stations_for = stations_seconds
         self.profiles: dict[tuple[object, ...], ItemProfile] = {}
 
     def get(self, session: Session, *, region: str, at: datetime) -> tuple[PriceBook, BookStamp]:
-        """The book in force for `region` at `at` (one cheap query when cached)."""
-        newest = PriceInputRepository(session).newest_id()
+        """The book in force for `region` at `at` (no query while recently checked)."""
+        tick = time.monotonic()
         with self._lock:
             cached = self._books.get(region)
+            checked = self._checked.get(region)
         if cached is not None:
             book, stamp = cached
-            fresh = stamp.max_id == newest and stamp.built_at <= at
-            if fresh and (stamp.valid_until is None or at < stamp.valid_until):
+            in_force = stamp.built_at <= at and (
+                stamp.valid_until is None or at < stamp.valid_until
+            )
+            if in_force and checked is not None and tick - checked < self._recheck:
                 return book, stamp
-        built = build_price_book(session, region=region, at=at, max_id=newest)
+            newest = PriceInputRepository(session).newest_id()
+            if in_force and stamp.max_id == newest:
+                with self._lock:
+                    self._checked[region] = tick
+                return book, stamp
+        built = build_price_book(session, region=region, at=at)
         with self._lock:
             self._books[region] = built
+            self._checked[region] = tick
         return built
+
+    def station_points(self, session: Session) -> tuple[GeoPoint, ...]:
+        """Where the stations are (re-read at most every `stations_seconds`)."""
+        tick = time.monotonic()
+        with self._lock:
+            cached = self._stations
+        if cached is not None and tick - cached[0] < self._stations_for:
+            return cached[1]
+        points = tuple(identity.locations_by_role(session, "station").values())
+        with self._lock:
+            self._stations = (tick, points)
+        return points
+
+    def invalidate(self) -> None:
+        """Forget the books and stations (after this process wrote prices or stations)."""
+        with self._lock:
+            self._books.clear()
+            self._checked.clear()
+            self._stations = None
 
 
 def price_inputs_by_ids(session: Session, ids: Sequence[int]) -> dict[int, PriceInput]:

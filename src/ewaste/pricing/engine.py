@@ -103,8 +103,12 @@ class QuoteLine:
     unit_price_yuan: Decimal
     amount_fen: Decimal
     source: str
+    """Where the unit price comes from (the price input's source)."""
     estimate: bool
     input_id: int | None
+    basis: str = ""
+    """Where the quantity comes from, for lines by weight of an item: the sources of its
+    composition and mass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +245,6 @@ def _per_kg(
     index: int, kind: LineKind, key: str, grams: int, price: PriceRef, basis: str, sign: int
 ) -> QuoteLine:
     kg = Decimal(grams) / 1000
-    source = price.source if not basis else f"{price.source}; composition: {basis}"
     return QuoteLine(
         item=index,
         kind=kind,
@@ -250,9 +253,10 @@ def _per_kg(
         unit="kg",
         unit_price_yuan=_yuan(price),
         amount_fen=sign * kg * _yuan(price) * FEN_PER_YUAN,
-        source=source,
+        source=price.source,
         estimate=price.estimate,
         input_id=price.input_id,
+        basis=basis,
     )
 
 

@@ -44,8 +44,11 @@ class QuoteLineView:
     unit_price_yuan: Decimal
     amount_fen_exact: Decimal
     source: str
+    """Where the unit price comes from."""
     estimate: bool
     input_id: int | None
+    basis: str = ""
+    """Where the quantity comes from (an item's composition and mass), for lines by weight."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,21 @@ def quote_view(session: Session, quote: Quote) -> QuoteView:
 
 
 def _view(quote: Quote) -> QuoteView:
-    data = json.loads(quote.breakdown)
+    return view_of_breakdown(quote, json.loads(quote.breakdown))
+
+
+def view_of_breakdown(quote: Quote, data: Mapping[str, Any]) -> QuoteView:
+    """The read model of a quote whose breakdown document is already parsed.
+
+    Lines name their source (and basis) either in full or, in the compact form, as an
+    index into the document's list of distinct `sources` (a quote repeats a handful of
+    long citations over dozens of lines).
+    """
+    sources: Sequence[str] = data.get("sources", ())
+
+    def cited(ref: object) -> str:
+        return sources[ref] if isinstance(ref, int) else str(ref or "")
+
     items = tuple(
         QuoteItemView(
             index=i["index"],
@@ -104,9 +121,10 @@ def _view(quote: Quote) -> QuoteView:
             unit=ln["unit"],
             unit_price_yuan=Decimal(ln["unit_price_yuan"]),
             amount_fen_exact=Decimal(ln["amount_fen"]),
-            source=ln["source"],
+            source=cited(ln["source"]),
             estimate=ln["estimate"],
             input_id=ln["input_id"],
+            basis=cited(ln.get("basis")),
         )
         for ln in data["lines"]
     )

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
 from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
 from ewaste.pricing.rules import QuoteStatus
+
+# Quotes are the hottest write: a prebuilt Core INSERT skips the unit of work.
+_QUOTE_TABLE = cast(Table, Quote.__table__)
+_QUOTE_COLUMNS = [c for c in _QUOTE_TABLE.columns if c.key not in ("id", "version")]
+_INSERT_QUOTE = insert(_QUOTE_TABLE).returning(_QUOTE_TABLE.c.id)
+_NEWEST_INPUT = select(func.coalesce(func.max(PriceInput.__table__.c.id), 0))
 
 
 class QuoteRepository:
@@ -28,10 +35,11 @@ class QuoteRepository:
         stmt = select(Quote).where(Quote.id == quote_id).with_for_update()
         return self._session.scalars(stmt).one_or_none()
 
-    def add(self, quote: Quote) -> None:
-        """Store a new quote (its breakdown travels in the row)."""
-        self._session.add(quote)
-        self._session.flush()
+    def insert(self, quote: Quote) -> int:
+        """Store a new quote in one prebuilt INSERT (its breakdown travels in the row); return
+        its id. `quote` stays transient: the session does not track it."""
+        values = {c.key: getattr(quote, c.key) for c in _QUOTE_COLUMNS}
+        return int(self._session.execute(_INSERT_QUOTE, values).scalar_one())
 
     def add_change(self, change: QuoteStatusChange) -> None:
         """Append a history row."""
@@ -66,7 +74,7 @@ class PriceInputRepository:
 
     def newest_id(self) -> int:
         """The highest price input id (0 when there is none)."""
-        return int(self._session.scalar(select(func.coalesce(func.max(PriceInput.id), 0))) or 0)
+        return int(self._session.scalar(_NEWEST_INPUT) or 0)
 
     def candidates(
         self, *, regions: Sequence[str], at: datetime, max_id: int

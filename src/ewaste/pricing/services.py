@@ -23,7 +23,13 @@ from ewaste.pricing.access import access_quote
 from ewaste.pricing.book import PriceBookCache, build_price_book
 from ewaste.pricing.engine import Priced, QuoteLine, item_lines, price_quote
 from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
-from ewaste.pricing.queries import PriceInputView, QuoteView, price_input_view, quote_view
+from ewaste.pricing.queries import (
+    PriceInputView,
+    QuoteView,
+    price_input_view,
+    quote_view,
+    view_of_breakdown,
+)
 from ewaste.pricing.repository import PriceInputRepository, QuoteRepository
 from ewaste.pricing.rules import (
     ItemRequest,
@@ -74,7 +80,8 @@ def price_items(
         book, stamp = cache.get(session, region=region, at=now)
     else:
         book, stamp = build_price_book(session, region=region, at=now)
-    distance = nearest_station_m(session, location)
+    stations = cache.station_points(session) if cache is not None else None
+    distance = nearest_station_m(session, location, stations=stations)
     priced = price_quote(
         [(p, i.quantity, i.producer) for p, i in zip(profiles, items, strict=True)],
         book=book,
@@ -107,6 +114,7 @@ def create_quote(
     priced, profiles, distance, max_id = price_items(
         session, items=items, region=region, location=place, now=now, cache=cache
     )
+    document = _breakdown(items, profiles, priced, distance)
     quote = Quote(
         household_id=actor.organisation_id,
         status=QuoteStatus.OPEN.value,
@@ -118,10 +126,10 @@ def create_quote(
         region=region,
         catalogue_version=catalogue().version,
         price_book_max_id=max_id,
-        breakdown=_breakdown_json(items, profiles, priced, distance),
+        breakdown=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
     )
-    QuoteRepository(session).add(quote)
-    return quote_view(session, quote)
+    quote.id = QuoteRepository(session).insert(quote)
+    return view_of_breakdown(quote, document)
 
 
 def get_quote(session: Session, *, actor: Actor, quote_id: int) -> QuoteView:
@@ -404,57 +412,58 @@ def _parse_moment(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def nearest_station_m(session: Session, place: GeoPoint) -> int:
-    """Distance in metres from `place` to the nearest station (0 when there is none)."""
-    stations = [
-        o.location
-        for o in identity.organisations_by_role(session, "station")
-        if o.location is not None
-    ]
+def nearest_station_m(
+    session: Session, place: GeoPoint, *, stations: Sequence[GeoPoint] | None = None
+) -> int:
+    """Distance in metres from `place` to the nearest station (0 when there is none).
+
+    `stations` are the stations' locations when the caller has them (read otherwise).
+    """
+    if stations is None:
+        stations = list(identity.locations_by_role(session, "station").values())
     return min((haversine_m(place, s) for s in stations), default=0)
 
 
 def _household_location(session: Session, actor: Actor) -> GeoPoint:
-    row = identity.organisation_row(session, actor.organisation_id)
-    if row is None or row.location is None:
+    location = identity.organisation_location(session, actor.organisation_id)
+    if location is None:
         raise NoLocation
-    return row.location
+    return location
 
 
-def _breakdown_json(
+def _breakdown(
     items: Sequence[ItemRequest], profiles: Sequence[ItemProfile], priced: Priced, distance: int
-) -> str:
+) -> dict[str, object]:
+    """The quote's breakdown document; lines cite their sources by index into `sources`."""
     subtotals: dict[int, Decimal] = {}
     for line in priced.lines:
         subtotals[line.item] = subtotals.get(line.item, Decimal(0)) + line.amount_fen
-    return json.dumps(
-        {
-            "distance_m": distance,
-            "items": [
-                {
-                    "index": index,
-                    "category": item.category_code,
-                    "quantity": item.quantity,
-                    "attributes": dict(profile.attributes),
-                    "works": item.works,
-                    "conditions": sorted(profile.conditions),
-                    "producer": item.producer,
-                    "unit_mass_g": profile.mass_g,
-                    "variant": profile.variant,
-                    "subtotal_fen": str(subtotals.get(index, Decimal(0))),
-                    "estimate": profile.estimate,
-                }
-                for index, (item, profile) in enumerate(zip(items, profiles, strict=True))
-            ],
-            "lines": [_line_json(line) for line in priced.lines],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _line_json(line: QuoteLine) -> dict[str, object]:
+    sources: dict[str, int] = {}
     return {
+        "distance_m": distance,
+        "items": [
+            {
+                "index": index,
+                "category": item.category_code,
+                "quantity": item.quantity,
+                "attributes": dict(profile.attributes),
+                "works": item.works,
+                "conditions": sorted(profile.conditions),
+                "producer": item.producer,
+                "unit_mass_g": profile.mass_g,
+                "variant": profile.variant,
+                "subtotal_fen": str(subtotals.get(index, Decimal(0))),
+                "estimate": profile.estimate,
+            }
+            for index, (item, profile) in enumerate(zip(items, profiles, strict=True))
+        ],
+        "lines": [_line_json(line, sources) for line in priced.lines],
+        "sources": list(sources),
+    }
+
+
+def _line_json(line: QuoteLine, sources: dict[str, int]) -> dict[str, object]:
+    document: dict[str, object] = {
         "item": line.item,
         "kind": line.kind.value,
         "key": line.key,
@@ -462,10 +471,13 @@ def _line_json(line: QuoteLine) -> dict[str, object]:
         "unit": line.unit,
         "unit_price_yuan": str(line.unit_price_yuan),
         "amount_fen": str(line.amount_fen),
-        "source": line.source,
+        "source": sources.setdefault(line.source, len(sources)),
         "estimate": line.estimate,
         "input_id": line.input_id,
     }
+    if line.basis:
+        document["basis"] = sources.setdefault(line.basis, len(sources))
+    return document
 
 
 def _transition(

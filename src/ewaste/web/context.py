@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ewaste import identity
@@ -47,6 +48,20 @@ def db_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the request's transaction has committed (never if it rolls back).
+
+    For process-local caches: forgetting them before the commit would let a concurrent
+    request cache the old state again.
+    """
+    event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
+def forget_price_books(request: Request, session: Session) -> None:
+    """This request writes prices: drop the cached price books once it has committed."""
+    after_commit(session, request.app.state.price_books.invalidate)
+
+
 def clock(request: Request) -> Clock:
     """The application's clock (frozen in tests, the system clock otherwise)."""
     result: Clock = request.app.state.clock
@@ -66,11 +81,16 @@ def public_session(session: Session = Depends(db_session, scope="function")) -> 
 
 def api_context(
     request: Request,
-    session: Session = Depends(db_session, scope="function"),
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-) -> RequestContext:
-    """The context of an API call authenticated by a bearer token; 401 without one."""
+) -> Iterator[RequestContext]:
+    """The context of an API call authenticated by a bearer token; 401 without one.
+
+    Opens the request's transaction and resolves the caller in one step (one trip to
+    the worker thread instead of two); routes declare it with scope="function" so the
+    commit happens before the response is sent.
+    """
     if credentials is None:
         raise MissingCredentials
-    actor = identity.actor_for_token(session, token=credentials.credentials)
-    return RequestContext(session, actor, clock(request).now(), settings(request))
+    with transaction(request.app.state.session_factory) as session:
+        actor = identity.actor_for_token(session, token=credentials.credentials)
+        yield RequestContext(session, actor, clock(request).now(), settings(request))

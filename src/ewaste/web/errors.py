@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -85,6 +85,18 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body("conflict", "The request conflicts with data stored meanwhile; try again."),
             409,
         )
+
+    @app.exception_handler(OperationalError)
+    def _database(request: Request, exc: OperationalError) -> JSONResponse:
+        # Connections are not pinged before use (docs/adr/0010): after a database restart
+        # the first request on a dead connection lands here, and the pool is discarded.
+        if exc.connection_invalidated:
+            logger.warning("database connection lost; pool invalidated: %s", exc.orig)
+            code, message = "database_unavailable", "The database connection was lost; try again."
+        else:
+            logger.warning("database busy or unavailable: %s", exc.orig)
+            code, message = "database_busy", "The database is busy; try again in a moment."
+        return JSONResponse(error_body(code, message), 503, headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -50,7 +50,7 @@ class StatementOut(BaseModel):
 
 
 @router.get("/accounts/me", response_model=StatementOut)
-def my_statement(ctx: RequestContext = Depends(api_context)) -> StatementOut:
+def my_statement(ctx: RequestContext = Depends(api_context, scope="function")) -> StatementOut:
     """The caller's organisation's available balance and statement."""
     available, lines = ledger.party_statement(ctx.session, actor=ctx.actor)
     return StatementOut(
@@ -63,7 +63,7 @@ def my_statement(ctx: RequestContext = Depends(api_context)) -> StatementOut:
 @router.get("/ledger/entries", response_model=list[LineOut])
 def ledger_entries(
     source_prefix: str = Query(min_length=1, max_length=120),
-    ctx: RequestContext = Depends(api_context),
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> list[LineOut]:
     """Journal lines whose entry source starts with `source_prefix` (operator)."""
     rows = ledger.entries_for_staff(ctx.session, actor=ctx.actor, source_prefix=source_prefix)

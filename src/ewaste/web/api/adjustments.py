@@ -79,7 +79,9 @@ def _out(a: orders.AdjustmentView) -> AdjustmentOut:
 
 @router.post("/pickups/{pickup_id}/adjustments", response_model=AdjustedPickupOut, status_code=201)
 def propose(
-    pickup_id: PathId, body: ProposalIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId,
+    body: ProposalIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> AdjustedPickupOut:
     """Propose itemised, photographed deductions at the door (collector); each is priced from
     the quote's own price versions. The household must accept before collection."""
@@ -97,7 +99,7 @@ def propose(
 
 @router.get("/pickups/{pickup_id}/adjustments", response_model=list[AdjustmentOut])
 def list_adjustments(
-    pickup_id: PathId, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> list[AdjustmentOut]:
     """The deductions proposed on a pickup the caller may see."""
     rows = orders.adjustments_of(ctx.session, actor=ctx.actor, pickup_id=pickup_id)
@@ -106,7 +108,9 @@ def list_adjustments(
 
 @router.post("/pickups/{pickup_id}/adjustments/decision", response_model=AdjustedPickupOut)
 def decide(
-    pickup_id: PathId, body: DecisionIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId,
+    body: DecisionIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> AdjustedPickupOut:
     """Accept the deductions, or decline them and cancel the pickup free (household)."""
     pickup, rows = orders.decide_adjustments(
@@ -116,7 +120,9 @@ def decide(
 
 
 @router.get("/reports/door-adjustments", response_model=list[CollectorRateOut])
-def door_adjustment_rates(ctx: RequestContext = Depends(api_context)) -> list[CollectorRateOut]:
+def door_adjustment_rates(
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> list[CollectorRateOut]:
     """Per collector: door visits, visits with deductions, and a flag for outliers (operator)."""
     return [
         CollectorRateOut(

@@ -54,7 +54,7 @@ def create_token(
 
 
 @router.get("/me", response_model=MeOut)
-def me(ctx: RequestContext = Depends(api_context)) -> MeOut:
+def me(ctx: RequestContext = Depends(api_context, scope="function")) -> MeOut:
     """Who the token belongs to and what it may do."""
     return MeOut(
         user_id=ctx.actor.user_id,

@@ -70,7 +70,7 @@ class LotOut(BaseModel):
 
 
 @router.post("/lots", response_model=LotOut, status_code=201)
-def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context, scope="function")) -> LotOut:
     """List units of one category held at the caller's station as a fixed-price lot."""
     lot = exchange.create_lot(
         ctx.session,
@@ -85,7 +85,7 @@ def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context)) -> LotOu
 @router.get("/lots", response_model=list[LotOut])
 def list_lots(
     status: exchange.LotStatus | None = Query(default=None),
-    ctx: RequestContext = Depends(api_context),
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> list[LotOut]:
     """Lots the caller may see: own (station), listed or bought (plant), all (staff)."""
     views = exchange.lots_for(ctx.session, actor=ctx.actor, status=status.value if status else None)
@@ -93,26 +93,28 @@ def list_lots(
 
 
 @router.get("/lots/{lot_id}", response_model=LotOut)
-def get_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def get_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")) -> LotOut:
     """One lot the caller may see."""
     return LotOut.of(exchange.get_lot(ctx.session, actor=ctx.actor, lot_id=lot_id))
 
 
 @router.post("/lots/{lot_id}/buy", response_model=LotOut)
-def buy_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def buy_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")) -> LotOut:
     """Buy a listed lot at its fixed price; the payment is held in escrow (plant)."""
     return LotOut.of(exchange.buy_lot(ctx.session, actor=ctx.actor, lot_id=lot_id, now=ctx.now))
 
 
 @router.post("/lots/{lot_id}/ship", response_model=LotOut)
-def ship_lot(lot_id: PathId, ctx: RequestContext = Depends(api_context)) -> LotOut:
+def ship_lot(
+    lot_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> LotOut:
     """Ship a sold lot to its buyer (station)."""
     return LotOut.of(exchange.ship_lot(ctx.session, actor=ctx.actor, lot_id=lot_id, now=ctx.now))
 
 
 @router.post("/lots/{lot_id}/receive", response_model=LotOut)
 def receive_lot(
-    lot_id: PathId, body: ReceptionIn, ctx: RequestContext = Depends(api_context)
+    lot_id: PathId, body: ReceptionIn, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> LotOut:
     """Receive a shipped lot by scan and weighbridge; reconcile; release escrow if it matches."""
     lot = exchange.receive_lot(

@@ -106,7 +106,9 @@ class CollectOut(BaseModel):
 
 
 @router.post("/pickups", response_model=PickupOut, status_code=201)
-def book_pickup(body: PickupIn, ctx: RequestContext = Depends(api_context)) -> PickupOut:
+def book_pickup(
+    body: PickupIn, ctx: RequestContext = Depends(api_context, scope="function")
+) -> PickupOut:
     """Book a door pickup for the items of an open quote."""
     pickup = orders.book_pickup(
         ctx.session,
@@ -125,7 +127,7 @@ def book_pickup(body: PickupIn, ctx: RequestContext = Depends(api_context)) -> P
 @router.get("/pickups", response_model=list[PickupOut])
 def list_pickups(
     status: orders.PickupStatus | None = Query(default=None),
-    ctx: RequestContext = Depends(api_context),
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> list[PickupOut]:
     """The pickups the caller may see (own, assigned, or all for staff)."""
     views = orders.pickups_for(
@@ -135,14 +137,16 @@ def list_pickups(
 
 
 @router.get("/pickups/{pickup_id}", response_model=PickupOut)
-def get_pickup(pickup_id: PathId, ctx: RequestContext = Depends(api_context)) -> PickupOut:
+def get_pickup(
+    pickup_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> PickupOut:
     """One pickup the caller may see."""
     return PickupOut.of(orders.get_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id))
 
 
 @router.post("/pickups/{pickup_id}/cancel", response_model=PickupOut)
 def cancel_pickup(
-    pickup_id: PathId, body: CancelIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId, body: CancelIn, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> PickupOut:
     """Cancel a pickup not yet collected, free of charge."""
     pickup = orders.cancel_pickup(
@@ -152,7 +156,9 @@ def cancel_pickup(
 
 
 @router.post("/pickups/{pickup_id}/assign", response_model=PickupOut)
-def assign_pickup(pickup_id: PathId, ctx: RequestContext = Depends(api_context)) -> PickupOut:
+def assign_pickup(
+    pickup_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> PickupOut:
     """Assign the pickup to the nearest eligible collector with spare capacity (operator)."""
     pickup = dispatch.assign_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
     return PickupOut.of(pickup)
@@ -160,7 +166,7 @@ def assign_pickup(pickup_id: PathId, ctx: RequestContext = Depends(api_context))
 
 @router.post("/pickups/{pickup_id}/collect", response_model=CollectOut)
 def collect_pickup(
-    pickup_id: PathId, body: CollectIn, ctx: RequestContext = Depends(api_context)
+    pickup_id: PathId, body: CollectIn, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> CollectOut:
     """Weigh and tag each unit at the door; the household is paid at once (collector)."""
     result = orders.collect_pickup(

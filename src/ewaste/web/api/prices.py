@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from ewaste import pricing
 from ewaste.web.api.schemas import MoneyOut
-from ewaste.web.context import RequestContext, api_context, clock, public_session, settings
+from ewaste.web.context import (
+    RequestContext,
+    api_context,
+    clock,
+    forget_price_books,
+    public_session,
+    settings,
+)
 
 router = APIRouter(tags=["prices"])
 
@@ -198,8 +205,13 @@ def price_index(
 
 
 @router.post("/prices", response_model=PriceInputOut, status_code=201)
-def add_price(body: PriceInputIn, ctx: RequestContext = Depends(api_context)) -> PriceInputOut:
+def add_price(
+    body: PriceInputIn,
+    request: Request,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> PriceInputOut:
     """Append a new version of a price input (operator); history is kept, never changed."""
+    forget_price_books(request, ctx.session)
     row = pricing.record_price_input(
         ctx.session,
         actor=ctx.actor,
@@ -216,7 +228,12 @@ def add_price(body: PriceInputIn, ctx: RequestContext = Depends(api_context)) ->
 
 
 @router.post("/prices/import", response_model=ImportOut, status_code=201)
-def import_prices(body: ImportIn, ctx: RequestContext = Depends(api_context)) -> ImportOut:
+def import_prices(
+    body: ImportIn,
+    request: Request,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> ImportOut:
     """Import price versions from CSV text, all or nothing (operator)."""
+    forget_price_books(request, ctx.session)
     count = pricing.import_price_csv(ctx.session, actor=ctx.actor, text=body.csv, now=ctx.now)
     return ImportOut(imported=count)

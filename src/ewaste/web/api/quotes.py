@@ -69,7 +69,10 @@ class QuoteLineOut(BaseModel):
     unit: str
     unit_price_yuan: str
     amount_fen_exact: str
-    source: str
+    source: str = Field(description="Where the unit price comes from")
+    basis: str = Field(
+        description="For lines by weight: where the item's composition and mass come from"
+    )
     estimate: bool
     price_input_id: int | None
 
@@ -131,6 +134,7 @@ class QuoteOut(BaseModel):
                     unit_price_yuan=str(ln.unit_price_yuan),
                     amount_fen_exact=str(ln.amount_fen_exact),
                     source=ln.source,
+                    basis=ln.basis,
                     estimate=ln.estimate,
                     price_input_id=ln.input_id,
                 )
@@ -141,7 +145,7 @@ class QuoteOut(BaseModel):
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201)
 def create_quote(
-    body: QuoteIn, request: Request, ctx: RequestContext = Depends(api_context)
+    body: QuoteIn, request: Request, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> QuoteOut:
     """Price a household's items from what they are made of; binding until it expires."""
     quote = pricing.create_quote(
@@ -168,6 +172,8 @@ def create_quote(
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def get_quote(quote_id: PathId, ctx: RequestContext = Depends(api_context)) -> QuoteOut:
+def get_quote(
+    quote_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> QuoteOut:
     """One of the household's quotes, with how every line of it was built."""
     return QuoteOut.of(pricing.get_quote(ctx.session, actor=ctx.actor, quote_id=quote_id))

@@ -38,7 +38,7 @@ class OverviewOut(BaseModel):
 
 
 @router.get("/reports/overview", response_model=OverviewOut)
-def overview(ctx: RequestContext = Depends(api_context)) -> OverviewOut:
+def overview(ctx: RequestContext = Depends(api_context, scope="function")) -> OverviewOut:
     """Volumes, money and integrity checks across the platform (operator, regulator)."""
     o = analytics.overview_for(ctx.session, actor=ctx.actor)
     return OverviewOut(

@@ -36,7 +36,9 @@ class ReceiptOut(BaseModel):
 
 
 @router.post("/station-receipts", response_model=ReceiptOut, status_code=201)
-def receive_units(body: ReceiptIn, ctx: RequestContext = Depends(api_context)) -> ReceiptOut:
+def receive_units(
+    body: ReceiptIn, ctx: RequestContext = Depends(api_context, scope="function")
+) -> ReceiptOut:
     """Receive a collector's units at the caller's station by scan; the collector is paid."""
     receipt = exchange.receive_at_station(
         ctx.session,

@@ -63,7 +63,9 @@ class DismantlingOut(BaseModel):
 
 
 @router.get("/units/{unit_code}/trace", response_model=TraceOut)
-def trace_unit(unit_code: str, ctx: RequestContext = Depends(api_context)) -> TraceOut:
+def trace_unit(
+    unit_code: str, ctx: RequestContext = Depends(api_context, scope="function")
+) -> TraceOut:
     """The ordered custody chain of a unit the caller may see."""
     trace = custody.trace_unit(ctx.session, actor=ctx.actor, unit_code=unit_code)
     return TraceOut(
@@ -94,7 +96,9 @@ def trace_unit(unit_code: str, ctx: RequestContext = Depends(api_context)) -> Tr
 
 @router.post("/units/{unit_code}/dismantling", response_model=DismantlingOut, status_code=201)
 def record_dismantling(
-    unit_code: str, body: DismantlingIn, ctx: RequestContext = Depends(api_context)
+    unit_code: str,
+    body: DismantlingIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
 ) -> DismantlingOut:
     """Record the dismantling of a unit the caller's plant holds, with output fractions."""
     record = compliance.record_dismantling(

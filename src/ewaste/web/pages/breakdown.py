@@ -46,6 +46,8 @@ class Line:
     short_source: str
     estimate: bool
     input_id: int | None
+    basis: str = ""
+    """For lines by weight: the sources of the item's composition and mass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ def _line(line: pricing.QuoteLineView, lang: str, t: Translations) -> Line:
         short_source=shorten(line.source),
         estimate=line.estimate,
         input_id=line.input_id,
+        basis=line.basis,
     )
 
 

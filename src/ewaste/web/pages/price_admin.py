@@ -18,7 +18,7 @@ from ewaste import pricing
 from ewaste.identity import Permission
 from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.errors import DomainError
-from ewaste.web.context import RequestContext
+from ewaste.web.context import RequestContext, forget_price_books
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
@@ -68,6 +68,7 @@ def record_price(
     try:
         # Refuse other roles before reading the form, as the service would.
         ctx.actor.require(Permission.STAFF_PRICE_WRITE)
+        forget_price_books(request, ctx.session)
         view = pricing.record_price_input(
             ctx.session,
             actor=ctx.actor,
@@ -94,6 +95,7 @@ def import_prices(
     """Append every row of an uploaded CSV, all or nothing (same service as the API)."""
     try:
         ctx.actor.require(Permission.STAFF_PRICE_WRITE)
+        forget_price_books(request, ctx.session)
         count = pricing.import_price_csv(
             ctx.session, actor=ctx.actor, text=forms.uploaded_text(form, "file"), now=ctx.now
         )
