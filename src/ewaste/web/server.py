@@ -41,11 +41,15 @@ def listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket
     """A bound TCP socket (IPPROTO_TCP, so asyncio sets TCP_NODELAY on accepted ones)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
     return sock
 
 
@@ -87,7 +91,8 @@ def _spawn(factory: str, host: str, port: int, options: dict[str, Any]) -> Spawn
 
 
 def _worker_main(factory: str, host: str, port: int, options: dict[str, Any]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor stops workers with SIGTERM
+    # uvicorn installs its own SIGINT/SIGTERM handlers: Ctrl-C (sent to the whole
+    # process group) and the supervisor's SIGTERM both shut a worker down gracefully.
     _run_worker(factory, listening_socket(host, port, reuse_port=True), options)
 
 
@@ -121,7 +126,8 @@ def _supervise(spawn: Callable[[], SpawnProcess], workers: int) -> None:
                         "see its error above"
                     )
                 time.sleep(RESTART_PAUSE_S)
-                processes[index] = (spawn(), time.monotonic())
+                if not stopping:
+                    processes[index] = (spawn(), time.monotonic())
     finally:
         for process, _ in processes:
             if process.is_alive() and process.pid is not None:
