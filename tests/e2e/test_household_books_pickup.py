@@ -53,10 +53,11 @@ def test_household_gets_a_quote_and_books_a_pickup(page: Page, live_server: Live
     total = breakdown.locator("tr.total td.amount")
     expect(total).to_contain_text("¥")
     expect(quote.locator("h3 .amount")).to_have_text(total.inner_text())
-    # A source opens to its full text.
+    # A source opens to its full text, and to where the quantity comes from.
     source = materials.first.locator("td.source details")
     source.locator("summary").click()
-    expect(source.locator("p")).to_be_visible()
+    expect(source.locator("p").first).to_be_visible()
+    expect(source.locator("p.basis")).to_contain_text("数量依据")
 
     # The same breakdown in English.
     page.click("a[data-lang=en]")
