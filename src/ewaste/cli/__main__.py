@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ewaste.cli import db, operations
+from ewaste.cli import db, operations, route
 from ewaste.cli.context import run_guarded
 from ewaste.cli.demo import demo
 from ewaste.cli.serve import serve
@@ -21,6 +21,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(operations.pickups, name="pickups")
 app.add_typer(operations.reports, name="report")
 app.add_typer(operations.prices, name="prices")
+app.add_typer(route.app, name="route")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)
