@@ -5,19 +5,54 @@ routes and stores them; `ewaste route solve` and `bench/routing.py` feed it the
 VRPLIB and Solomon benchmark files. Every solution is checked by `check_routes`.
 """
 
-from ewaste.routing.checker import CheckReport, check_routes
+from ewaste.routing.checker import CheckReport, check_plan, check_routes
+from ewaste.routing.distances import (
+    DETOUR_FACTOR,
+    DistanceProvider,
+    HaversineDistances,
+    travel_seconds,
+)
 from ewaste.routing.files import InvalidInstanceFile, read_instance
+from ewaste.routing.fleet import (
+    VEHICLES,
+    Collector,
+    Pickup,
+    Plan,
+    Route,
+    Skill,
+    UnservedReason,
+    VehicleSpec,
+    Visit,
+)
+from ewaste.routing.greedy import greedy_plan
 from ewaste.routing.instance import SCALE, RoutingInstance, dimacs_matrix
+from ewaste.routing.planner import plan_day
 from ewaste.routing.solver import Solved, solve
 
 __all__ = [
+    "DETOUR_FACTOR",
     "SCALE",
+    "VEHICLES",
     "CheckReport",
+    "Collector",
+    "DistanceProvider",
+    "HaversineDistances",
     "InvalidInstanceFile",
+    "Pickup",
+    "Plan",
+    "Route",
     "RoutingInstance",
+    "Skill",
     "Solved",
+    "UnservedReason",
+    "VehicleSpec",
+    "Visit",
+    "check_plan",
     "check_routes",
     "dimacs_matrix",
+    "greedy_plan",
+    "plan_day",
     "read_instance",
     "solve",
+    "travel_seconds",
 ]

@@ -1,15 +1,19 @@
-"""Our own feasibility check of a routing solution: it does not trust the solver.
+"""Our own feasibility checks of routing solutions: they do not trust the solver.
 
-Every customer exactly once; no route over capacity; every service starting inside
-its window (waiting allowed); every vehicle back at the depot before it closes; no
-more routes than vehicles. Distance is recomputed from the matrix.
+`check_routes` (benchmark instances): every customer exactly once; no route over
+capacity; every service starting inside its window (waiting allowed); every vehicle
+back at the depot before it closes; no more routes than vehicles. Distance is
+recomputed from the matrix. `check_plan` does the same for a city plan.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ewaste.routing.distances import DistanceProvider
+from ewaste.routing.fleet import Collector, Pickup, Plan
 from ewaste.routing.instance import SCALE, Matrix, RoutingInstance
 
 
@@ -71,3 +75,54 @@ def check_routes(
     if twice:
         problems.append(f"{len(twice)} customers served more than once (first: {twice[0]})")
     return CheckReport(distance, tuple(problems))
+
+
+def check_plan(
+    collectors: Sequence[Collector],
+    pickups: Sequence[Pickup],
+    plan: Plan,
+    distances: DistanceProvider,
+) -> CheckReport:
+    """Re-drive every route of a city plan: windows, shift, both capacities, skills, each
+    pickup at most once. Distance is recomputed (metres)."""
+    by_collector = {c.id: c for c in collectors}
+    by_pickup = {p.id: p for p in pickups}
+    problems: list[str] = []
+    seen: set[int] = set()
+    total = 0
+    for route in plan.routes:
+        c = by_collector[route.collector_id]
+        stops = [by_pickup[v.pickup_id] for v in route.visits]
+        metres = distances.matrix([c.home, *(p.at for p in stops), c.station])
+        clock = c.shift[0]
+        grams = litres = 0
+        for leg, p in enumerate(stops):
+            if p.id in seen:
+                problems.append(f"pickup {p.id} is in two routes")
+            seen.add(p.id)
+            if not p.skills <= c.skills:
+                problems.append(
+                    f"collector {c.id} lacks {sorted(p.skills - c.skills)} for pickup {p.id}"
+                )
+            clock = max(clock + _drive_s(int(metres[leg, leg + 1]), c), p.window[0])
+            if clock > p.window[1]:
+                problems.append(f"pickup {p.id} reached at {clock} s, after {p.window[1]} s")
+            clock += p.service_s
+            grams, litres = grams + p.grams, litres + p.litres
+        total += int(sum(metres[i, i + 1] for i in range(len(stops) + 1)))
+        back = clock + _drive_s(int(metres[len(stops), len(stops) + 1]), c)
+        if back > c.shift[1]:
+            problems.append(f"collector {c.id} back at {back} s, after the shift ends")
+        if grams > c.vehicle.capacity_g or litres > c.vehicle.capacity_l:
+            problems.append(f"collector {c.id} loaded {grams} g / {litres} l, over capacity")
+    both = seen & set(plan.unserved)
+    if both:
+        problems.append(f"{len(both)} pickups are both routed and unserved")
+    missing = set(by_pickup) - seen - set(plan.unserved)
+    if missing:
+        problems.append(f"{len(missing)} pickups are neither routed nor reported unserved")
+    return CheckReport(total, tuple(problems))
+
+
+def _drive_s(metres: int, collector: Collector) -> int:
+    return math.ceil(metres * 3.6 / collector.vehicle.speed_kmh)

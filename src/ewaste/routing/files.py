@@ -37,7 +37,12 @@ def read_instance(path: Path) -> RoutingInstance:
         raise InvalidInstanceFile(
             path=str(path), problem=f"not a {fmt.upper()} instance ({error})"
         ) from None
-    return _instance(path, raw)
+    try:
+        return _instance(path, raw)
+    except (ValueError, TypeError) as error:
+        raise InvalidInstanceFile(
+            path=str(path), problem=f"a value is not a number ({error})"
+        ) from None
 
 
 def _looks_solomon(text: str) -> bool:

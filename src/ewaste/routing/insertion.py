@@ -1,0 +1,143 @@
+"""Live insertion: a new pickup goes into the route where it costs the fewest extra metres.
+
+Only stops not yet started may move: each live route says how many of its first stops
+are locked (started or done). A position is feasible when the collector has the skills,
+both capacities hold for the day's load, the pickup's window is met, and every later
+stop still starts inside its window and the collector reaches the station before the
+shift ends. Later stops are checked in O(1) each with the classic push-forward slack
+(Savelsbergh 1992): how much later a stop may start without breaking anything after it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ewaste.kernel.geo import EARTH_RADIUS_M, GeoPoint
+from ewaste.routing.distances import DETOUR_FACTOR
+from ewaste.routing.fleet import Collector, Pickup
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRoute:
+    """A collector's current route; the first `locked` stops are started or done."""
+
+    collector: Collector
+    stops: tuple[Pickup, ...]
+    locked: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    """Where a pickup goes: the collector, the position in its stops, the cost and time."""
+
+    collector_id: int
+    position: int
+    added_m: int
+    start_s: int
+
+
+def cheapest_insertion(
+    routes: Sequence[LiveRoute],
+    pickup: Pickup,
+    *,
+    now_s: int,
+    detour: float = DETOUR_FACTOR,
+) -> Insertion | None:
+    """The cheapest feasible place for `pickup` among `routes`, or None if there is none."""
+    best: Insertion | None = None
+    for route in routes:
+        found = _best_in_route(route, pickup, now_s=now_s, detour=detour)
+        if found is not None and (best is None or found.added_m < best.added_m):
+            best = found
+    return best
+
+
+def _best_in_route(
+    route: LiveRoute, pickup: Pickup, *, now_s: int, detour: float
+) -> Insertion | None:
+    c = route.collector
+    if not pickup.skills <= c.skills:
+        return None
+    if sum(p.grams for p in route.stops) + pickup.grams > c.vehicle.capacity_g:
+        return None
+    if sum(p.litres for p in route.stops) + pickup.litres > c.vehicle.capacity_l:
+        return None
+    points = [c.home, *(p.at for p in route.stops), c.station]
+    legs = _metres_along(points, detour)  # legs[i]: points[i] → points[i + 1]
+    to_new = _metres_to(points, pickup.at, detour)
+    per_m = 3.6 / c.vehicle.speed_kmh
+    n = len(route.stops)
+    # Forward schedule: arrival and start of each stop, departure of each node.
+    arrive = [0] * n
+    start = [0] * n
+    leave = [0] * (n + 1)  # leave[0] is home; leave[i + 1] is after stop i
+    leave[0] = c.shift[0]
+    for i, stop in enumerate(route.stops):
+        if i == route.locked:  # the first stop that may move cannot be left for before now
+            leave[i] = max(leave[i], now_s)
+        arrive[i] = leave[i] + math.ceil(legs[i] * per_m)
+        start[i] = max(arrive[i], stop.window[0])
+        leave[i + 1] = start[i] + stop.service_s
+    if route.locked == n:
+        leave[n] = max(leave[n], now_s)
+    back = leave[n] + math.ceil(legs[n] * per_m)
+    # Backward slack: how much later stop i may start, everything after it still fine.
+    slack = [0] * (n + 1)
+    slack[n] = c.shift[1] - back  # "stop n" is the station
+    for i in range(n - 1, -1, -1):
+        wait_after = (start[i + 1] - arrive[i + 1]) if i + 1 < n else 0
+        slack[i] = min(route.stops[i].window[1] - start[i], wait_after + slack[i + 1])
+    best: Insertion | None = None
+    for j in range(route.locked, n + 1):  # insert before stop j (n: before the station)
+        reach = leave[j] + math.ceil(to_new[j] * per_m)
+        begin = max(reach, pickup.window[0])
+        if begin > pickup.window[1]:
+            continue
+        done = begin + pickup.service_s
+        nxt = math.ceil(to_new[j + 1] * per_m)
+        if j < n:
+            new_start = max(done + nxt, route.stops[j].window[0])
+            if new_start - start[j] > slack[j]:
+                continue
+        elif done + nxt > c.shift[1]:
+            continue
+        added = int(to_new[j] + to_new[j + 1] - legs[j])
+        if best is None or added < best.added_m:
+            best = Insertion(c.id, j, added, begin)
+    return best
+
+
+def _radians(points: Sequence[GeoPoint]) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.radians(np.fromiter((p.lat for p in points), dtype=np.float64, count=len(points)))
+    lon = np.radians(np.fromiter((p.lon for p in points), dtype=np.float64, count=len(points)))
+    return lat, lon
+
+
+def _haversine(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    metres: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return metres
+
+
+def _metres_along(points: Sequence[GeoPoint], detour: float) -> list[int]:
+    lat, lon = _radians(points)
+    legs = np.rint(_haversine(lat[:-1], lon[:-1], lat[1:], lon[1:]) * detour)
+    return [int(x) for x in legs]
+
+
+def _metres_to(points: Sequence[GeoPoint], target: GeoPoint, detour: float) -> list[int]:
+    lat, lon = _radians(points)
+    tlat, tlon = math.radians(target.lat), math.radians(target.lon)
+    metres = np.rint(
+        _haversine(lat, lon, np.full_like(lat, tlat), np.full_like(lon, tlon)) * detour
+    )
+    return [int(x) for x in metres]

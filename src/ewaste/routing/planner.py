@@ -1,0 +1,273 @@
+"""The day's plan for a city: zones solved by PyVRP on every core.
+
+A city day (thousands of pickups, hundreds of collectors) is cut into zones by k-means
+on the pickups; collectors are shared out to zones in proportion to their pickups,
+nearest home first. Each zone is one PyVRP problem: every collector its own vehicle
+(start at home, end at the chosen station, shift as time window, two capacities:
+grams and litres), pickups optional with a prize (what stays out is reported with
+its reason), skills and service areas through routing profiles in which a collector
+cannot reach what it may not take. Zones are solved in parallel processes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import multiprocessing
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pyvrp import Client, Depot, Location, ProblemData, VehicleType
+from pyvrp import solve as pyvrp_solve
+from pyvrp.stop import MaxRuntime
+
+from ewaste.kernel.geo import GeoPoint, haversine_m
+from ewaste.routing.distances import DistanceProvider, HaversineDistances, Metres, travel_seconds
+from ewaste.routing.fleet import Collector, Pickup, Plan, Route, UnservedReason, Visit
+
+Objective = Literal["cost", "distance"]
+COLLECTORS_PER_ZONE = 25
+FORBIDDEN = 10**9
+"""Distance of an arc a collector may not take (skills, service area): far costlier than
+any prize, so the solver never uses it. Durations stay real: a huge duration would
+show up as time warp and throw PyVRP's penalty scaling off."""
+PRIZE_KM = 100
+"""Serving a pickup is worth this many km of driving at the dearest vehicle's rate."""
+
+
+def unplannable(collectors: Sequence[Collector], pickups: Sequence[Pickup]) -> dict[int, str]:
+    """Pickups no collector could ever take (skills, size), with the reason."""
+    out: dict[int, str] = {}
+    for p in pickups:
+        able = [c for c in collectors if p.skills <= c.skills]
+        if not able:
+            out[p.id] = UnservedReason.NO_SKILL.value
+        elif not any(
+            p.grams <= c.vehicle.capacity_g and p.litres <= c.vehicle.capacity_l for c in able
+        ):
+            out[p.id] = UnservedReason.TOO_BIG.value
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Zone:
+    collectors: tuple[Collector, ...]
+    pickups: tuple[Pickup, ...]
+
+
+def plan_day(
+    collectors: Sequence[Collector],
+    pickups: Sequence[Pickup],
+    *,
+    seconds: float,
+    workers: int = 1,
+    distances: DistanceProvider | None = None,
+    seed: int = 1,
+    objective: Objective = "cost",
+) -> Plan:
+    """The best plan found in about `seconds` of wall time on `workers` processes.
+
+    `objective` "cost" weighs each collector's metres by its vehicle's cost per km
+    (what collectors pay); "distance" counts every metre the same (fewest km).
+    """
+    started = time.perf_counter()
+    distances = distances or HaversineDistances()
+    unserved = unplannable(collectors, pickups)
+    todo = [p for p in pickups if p.id not in unserved]
+    zones = split_into_zones(collectors, todo, seed=seed)
+    rounds = math.ceil(len(zones) / max(1, workers))
+    budget = max(0.5, seconds * 0.9 / max(1, rounds) - 0.5)
+    routes: list[Route] = []
+    if workers > 1 and len(zones) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(solve_zone, z, distances, budget, seed, objective) for z in zones
+            ]
+            results = [f.result() for f in futures]
+    else:
+        results = [solve_zone(z, distances, budget, seed, objective) for z in zones]
+    for zone_routes, zone_unserved in results:
+        routes.extend(zone_routes)
+        unserved.update(zone_unserved)
+    reachable = _reachable(collectors, [p for p in todo if p.id in unserved])
+    for pid in list(unserved):
+        if unserved[pid] == UnservedReason.NO_ROOM.value and pid not in reachable:
+            unserved[pid] = UnservedReason.UNREACHABLE.value
+    return Plan(tuple(routes), unserved, time.perf_counter() - started)
+
+
+def split_into_zones(
+    collectors: Sequence[Collector], pickups: Sequence[Pickup], *, seed: int = 1
+) -> list[_Zone]:
+    """Zones of about COLLECTORS_PER_ZONE collectors, pickups by k-means, collectors by quota."""
+    count = max(1, min(round(len(collectors) / COLLECTORS_PER_ZONE), len(pickups)))
+    if count == 1 or not pickups:
+        return [_Zone(tuple(collectors), tuple(pickups))]
+    xy = np.array([(p.at.lat, p.at.lon * math.cos(math.radians(p.at.lat))) for p in pickups])
+    rng = np.random.default_rng(seed)
+    centres = xy[rng.choice(len(xy), count, replace=False)]
+    for _ in range(25):
+        label = np.argmin(((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)
+        for k in range(count):
+            if (label == k).any():
+                centres[k] = xy[label == k].mean(axis=0)
+    sizes = np.bincount(label, minlength=count)
+    quota = np.maximum(1, np.floor(sizes / len(pickups) * len(collectors))).astype(int)
+    while quota.sum() < len(collectors):
+        quota[int(np.argmax(sizes / quota))] += 1
+    homes = np.array(
+        [(c.home.lat, c.home.lon * math.cos(math.radians(c.home.lat))) for c in collectors]
+    )
+    gaps = ((homes[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    members: list[list[Collector]] = [[] for _ in range(count)]
+    for flat in np.argsort(gaps, axis=None):
+        ci, k = divmod(int(flat), count)
+        if len(members[k]) < quota[k] and not any(collectors[ci] in m for m in members):
+            members[k].append(collectors[ci])
+    return [
+        _Zone(
+            tuple(members[k]), tuple(p for p, lab in zip(pickups, label, strict=True) if lab == k)
+        )
+        for k in range(count)
+    ]
+
+
+def solve_zone(
+    zone: _Zone,
+    distances: DistanceProvider,
+    seconds: float,
+    seed: int,
+    objective: Objective = "cost",
+) -> tuple[list[Route], dict[int, str]]:
+    """One zone's routes and the pickups it left out (reason: no room)."""
+    if not zone.pickups:
+        return [], {}
+    if not zone.collectors:
+        return [], {p.id: UnservedReason.NO_ROOM.value for p in zone.pickups}
+    stations = sorted({c.station for c in zone.collectors}, key=lambda g: (g.lat, g.lon))
+    points = [c.home for c in zone.collectors] + stations + [p.at for p in zone.pickups]
+    base = distances.matrix(points)
+    first_client = len(zone.collectors) + len(stations)
+    data, profile_of = _problem(zone, stations, base, first_client, objective)
+    result = pyvrp_solve(
+        data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False, display=False
+    )
+    solution = result.best
+    routes = []
+    served: set[int] = set()
+    for route in solution.routes():
+        collector = zone.collectors[route.vehicle_type()]
+        visits = []
+        for act in route.schedule():
+            if act.is_client():
+                pickup = zone.pickups[int(act.idx)]
+                start = int(act.start_time)
+                visits.append(
+                    Visit(pickup.id, start - int(act.wait_duration), start, int(act.end_time))
+                )
+                served.add(pickup.id)
+        stops = [zone.collectors.index(collector)] + [
+            first_client + zone.pickups.index(_by_id(zone, v.pickup_id)) for v in visits
+        ]
+        stops.append(len(zone.collectors) + stations.index(collector.station))
+        metres = int(sum(base[a, b] for a, b in itertools.pairwise(stops)))
+        routes.append(Route(collector.id, tuple(visits), metres, int(route.end_time())))
+    del profile_of
+    left = {p.id: UnservedReason.NO_ROOM.value for p in zone.pickups if p.id not in served}
+    return routes, left
+
+
+def _by_id(zone: _Zone, pickup_id: int) -> Pickup:
+    return next(p for p in zone.pickups if p.id == pickup_id)
+
+
+def _problem(
+    zone: _Zone, stations: list[GeoPoint], base: Metres, first_client: int, objective: Objective
+) -> tuple[ProblemData, dict[int, int]]:
+    n = len(base)
+    keys: list[tuple[float, frozenset[str], tuple[GeoPoint, int] | None]] = []
+    profile_of: dict[int, int] = {}
+    for c in zone.collectors:
+        key = (c.vehicle.speed_kmh, c.skills, c.area)
+        if key not in keys:
+            keys.append(key)
+        profile_of[c.id] = keys.index(key)
+    distance_matrices, duration_matrices = [], []
+    for speed, skills, area in keys:
+        blocked = np.zeros(n, dtype=bool)
+        for i, p in enumerate(zone.pickups):
+            outside = area is not None and haversine_m(p.at, area[0]) > area[1]
+            blocked[first_client + i] = not p.skills <= skills or outside
+        dist = base.copy()
+        dur = travel_seconds(base, speed)
+        dist[:, blocked] = FORBIDDEN
+        np.fill_diagonal(dist, 0)
+        distance_matrices.append(dist)
+        duration_matrices.append(dur)
+
+    def per_km(c: Collector) -> int:
+        return c.vehicle.cost_fen_per_km if objective == "cost" else 1
+
+    dearest = max(per_km(c) for c in zone.collectors)
+    home_depots = [Depot(location=i) for i in range(len(zone.collectors))]
+    station_depots = [Depot(location=len(zone.collectors) + j) for j in range(len(stations))]
+    clients = [
+        Client(
+            location=first_client + i,
+            pickup=[p.grams, p.litres],
+            service_duration=p.service_s,
+            tw_early=p.window[0],
+            tw_late=p.window[1],
+            prize=PRIZE_KM * 1000 * dearest * p.priority,
+            required=False,
+        )
+        for i, p in enumerate(zone.pickups)
+    ]
+    vehicle_types = [
+        VehicleType(
+            num_available=1,
+            capacity=[c.vehicle.capacity_g, c.vehicle.capacity_l],
+            start_depot=i,
+            end_depot=len(zone.collectors) + stations.index(c.station),
+            tw_early=c.shift[0],
+            tw_late=c.shift[1],
+            unit_distance_cost=per_km(c),
+            profile=profile_of[c.id],
+            name=str(c.id),
+        )
+        for i, c in enumerate(zone.collectors)
+    ]
+    locations = [
+        Location(x=p.lon, y=p.lat)
+        for p in ([c.home for c in zone.collectors] + stations + [p.at for p in zone.pickups])
+    ]
+    data = ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=home_depots + station_depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=distance_matrices,  # type: ignore[arg-type]
+        duration_matrices=duration_matrices,  # type: ignore[arg-type]
+    )
+    return data, profile_of
+
+
+def _reachable(collectors: Sequence[Collector], pickups: Sequence[Pickup]) -> set[int]:
+    """Pickups some able collector could reach from home inside the window and shift."""
+    out = set()
+    for p in pickups:
+        for c in collectors:
+            if not p.skills <= c.skills:
+                continue
+            go = haversine_m(c.home, p.at) * 1.3 * 3.6 / c.vehicle.speed_kmh
+            back = haversine_m(p.at, c.station) * 1.3 * 3.6 / c.vehicle.speed_kmh
+            start = max(c.shift[0] + go, p.window[0])
+            if start <= p.window[1] and start + p.service_s + back <= c.shift[1]:
+                out.add(p.id)
+                break
+    return out

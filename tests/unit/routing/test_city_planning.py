@@ -1,0 +1,184 @@
+"""Planning a small city day: the plan honours every constraint and beats the greedy baseline;
+live insertion finds the cheapest feasible place and never moves a started stop."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from ewaste import routing
+from ewaste.kernel.geo import GeoPoint
+from ewaste.routing import Collector, Pickup, Plan
+from ewaste.routing.insertion import LiveRoute, cheapest_insertion
+
+CENTRE = GeoPoint(22.60, 114.05)
+DISTANCES = routing.HaversineDistances()
+
+
+def offset(km_north: float, km_east: float) -> GeoPoint:
+    return GeoPoint(
+        CENTRE.lat + km_north / 111.0,
+        CENTRE.lon + km_east / (111.0 * math.cos(math.radians(CENTRE.lat))),
+    )
+
+
+def small_city(seed: int = 3) -> tuple[list[Collector], list[Pickup]]:
+    rng = random.Random(seed)
+    stations = [offset(-3, -3), offset(3, 3)]
+    collectors = [
+        Collector(
+            id=i + 1,
+            home=offset(rng.uniform(-5, 5), rng.uniform(-5, 5)),
+            station=stations[i % 2],
+            vehicle=routing.VEHICLES["tricycle" if i % 3 else "van"],
+            shift=(8 * 3600, 18 * 3600),
+            skills=frozenset({"air_conditioner_removal", "refrigerant"}) if i % 2 else frozenset(),
+        )
+        for i in range(6)
+    ]
+    pickups = [
+        Pickup(
+            id=j + 1,
+            at=offset(rng.uniform(-5, 5), rng.uniform(-5, 5)),
+            window=(slot, slot + 7200),
+            service_s=600,
+            grams=rng.randint(5_000, 40_000),
+            litres=100,
+            skills=frozenset({"refrigerant"}) if j % 7 == 0 else frozenset(),
+        )
+        for j, slot in enumerate(rng.choice([8, 10, 12, 14, 16]) * 3600 for _ in range(60))
+    ]
+    return collectors, pickups
+
+
+def assert_sound(collectors: list[Collector], pickups: list[Pickup], plan: Plan) -> None:
+    report = routing.check_plan(collectors, pickups, plan, DISTANCES)
+    assert report.feasible, report.problems
+    assert plan.served + len(plan.unserved) == len(pickups)
+
+
+@pytest.fixture(scope="module")
+def city() -> tuple[list[Collector], list[Pickup]]:
+    return small_city()
+
+
+@pytest.fixture(scope="module")
+def planned(city: tuple[list[Collector], list[Pickup]]) -> Plan:
+    return routing.plan_day(*city, seconds=3, workers=1)
+
+
+def test_the_plan_passes_our_checker_and_accounts_for_every_pickup(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    assert_sound(*city, planned)
+
+
+def test_the_greedy_baseline_passes_the_same_checker(
+    city: tuple[list[Collector], list[Pickup]],
+) -> None:
+    assert_sound(*city, routing.greedy_plan(*city))
+
+
+def test_the_plan_serves_at_least_as_many_with_fewer_km_per_pickup(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    greedy = routing.greedy_plan(*city)
+    assert planned.served >= greedy.served
+    assert planned.distance_m / planned.served < greedy.distance_m / greedy.served
+
+
+def test_a_pickup_nobody_can_take_is_reported_with_its_reason(
+    city: tuple[list[Collector], list[Pickup]],
+) -> None:
+    collectors, pickups = city
+    odd = [
+        Pickup(9001, offset(0, 0), (36000, 43200), 600, 10_000, 50, frozenset({"crane"})),
+        Pickup(9002, offset(0, 0), (36000, 43200), 600, 5_000_000, 50),
+        Pickup(9003, offset(0, 0), (3600, 3700), 600, 10_000, 50),
+    ]
+    plan = routing.plan_day(collectors, [*pickups, *odd], seconds=2, workers=1)
+    assert plan.unserved[9001] == routing.UnservedReason.NO_SKILL
+    assert plan.unserved[9002] == routing.UnservedReason.TOO_BIG
+    assert plan.unserved[9003] == routing.UnservedReason.UNREACHABLE
+    assert_sound(collectors, [*pickups, *odd], plan)
+
+
+def test_zones_share_out_every_collector_and_every_pickup() -> None:
+    rng = random.Random(5)
+    collectors = [
+        Collector(
+            i,
+            offset(rng.uniform(-20, 20), rng.uniform(-20, 20)),
+            CENTRE,
+            routing.VEHICLES["van"],
+            (28800, 64800),
+        )
+        for i in range(60)
+    ]
+    pickups = [
+        Pickup(j, offset(rng.uniform(-20, 20), rng.uniform(-20, 20)), (28800, 36000), 300, 1000, 10)
+        for j in range(500)
+    ]
+    zones = routing.planner.split_into_zones(collectors, pickups)
+    assert len(zones) == 2
+    assert sorted(c.id for z in zones for c in z.collectors) == list(range(60))
+    assert sorted(p.id for z in zones for p in z.pickups) == list(range(500))
+    assert all(z.collectors for z in zones if z.pickups)
+
+
+# ---------------------------------------------------------------- live insertion
+
+
+def route_of(
+    collectors: list[Collector], plan: Plan, pickups: list[Pickup], index: int
+) -> LiveRoute:
+    by_id = {p.id: p for p in pickups}
+    route = plan.routes[index]
+    collector = next(c for c in collectors if c.id == route.collector_id)
+    return LiveRoute(collector, tuple(by_id[v.pickup_id] for v in route.visits))
+
+
+def test_an_inserted_pickup_keeps_the_route_feasible_and_costs_what_it_says(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    collectors, pickups = city
+    live = [route_of(collectors, planned, pickups, i) for i in range(len(planned.routes))]
+    new = Pickup(777, offset(0.5, 0.5), (10 * 3600, 17 * 3600), 300, 2_000, 10)
+    found = cheapest_insertion(live, new, now_s=8 * 3600)
+    assert found is not None
+    target = next(r for r in live if r.collector.id == found.collector_id)
+    stops = list(target.stops)
+    stops.insert(found.position, new)
+    before = DISTANCES.matrix(
+        [target.collector.home, *(p.at for p in target.stops), target.collector.station]
+    )
+    after = DISTANCES.matrix(
+        [target.collector.home, *(p.at for p in stops), target.collector.station]
+    )
+    legs = lambda m, k: sum(int(m[i, i + 1]) for i in range(k + 1))  # noqa: E731
+    assert legs(after, len(stops)) - legs(before, len(target.stops)) == found.added_m
+    # Re-drive the changed route with the checker.
+    routes = [r for r in planned.routes if r.collector_id != found.collector_id]
+    changed = routing.Route(
+        found.collector_id, tuple(routing.Visit(p.id, 0, 0, 0) for p in stops), 0, 0
+    )
+    plan = Plan((*routes, changed), dict(planned.unserved.items()))
+    assert routing.check_plan(collectors, [*pickups, new], plan, DISTANCES).feasible
+
+
+def test_no_insertion_before_a_started_stop_and_none_when_nothing_fits(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    collectors, pickups = city
+    live = route_of(collectors, planned, pickups, 0)
+    started = LiveRoute(live.collector, live.stops, locked=len(live.stops))
+    new = Pickup(778, live.stops[0].at, (8 * 3600, 18 * 3600), 60, 1_000, 1)
+    found = cheapest_insertion([started], new, now_s=9 * 3600)
+    if found is not None:
+        assert found.position == len(live.stops)
+    too_heavy = Pickup(779, offset(0, 0), (8 * 3600, 18 * 3600), 60, 10**9, 1)
+    assert cheapest_insertion([live], too_heavy, now_s=8 * 3600) is None
+    closed = Pickup(780, offset(0, 0), (8 * 3600, 8 * 3600 + 1), 60, 1_000, 1)
+    assert cheapest_insertion([live], closed, now_s=12 * 3600) is None
