@@ -359,6 +359,13 @@ def _ledger_entries(mw: MatrixWorld, role: str, case: str) -> Call:
     return Call("/api/ledger/entries", params={"source_prefix": prefix})
 
 
+def _route_sheet(mw: MatrixWorld, role: str, case: str) -> Call:
+    collector = (
+        MISSING_ID if case == "missing" else _collector_id(mw.world, "a" if case == "own" else "b")
+    )
+    return Call(f"/api/collectors/{collector}/route", params={"day": "2026-11-24"})
+
+
 BUILDERS: dict[Route, Builder] = {
     ("POST", "/api/auth/token"): _token_call,
     ("GET", "/api/me"): lambda mw, role, case: Call("/api/me"),
@@ -430,6 +437,7 @@ BUILDERS: dict[Route, Builder] = {
             "source": "matrix test",
         },
     ),
+    ("GET", "/api/collectors/{collector_id}/route"): _route_sheet,
     ("POST", "/api/prices/import"): lambda mw, role, case: Call(
         "/api/prices/import",
         {

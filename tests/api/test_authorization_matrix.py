@@ -378,6 +378,17 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "operator": {"own": 403, "other": 403, "missing": 403},
         "regulator": {"own": 403, "other": 403, "missing": 403},
     },
+    # Route sheets: the collector its own, staff any; everyone else sees no collector.
+    ("GET", "/api/collectors/{collector_id}/route"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 404, "other": 404, "missing": 404},
+        "plant": {"own": 404, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
     ("GET", "/api/accounts/me"): {
         "anonymous": {"own": 401, "other": NA, "missing": NA},
         "household": {"own": 200, "other": NA, "missing": NA},
@@ -650,6 +661,7 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("POST", "/api/lots/{lot_id}/buy"): "plant",
     ("POST", "/api/lots/{lot_id}/ship"): "station",
     ("POST", "/api/lots/{lot_id}/receive"): "plant",
+    ("GET", "/api/collectors/{collector_id}/route"): "operator",
 }
 # Ids beyond what a row id can be (PostgreSQL integer: 2^31 - 1) are refused as invalid
 # input by the API's declared id types, on both databases, before any query runs.

@@ -1,5 +1,6 @@
-"""Dispatch (foundation): collector profiles and nearest-eligible assignment."""
+"""Dispatch: collector profiles, assignment, and route sheets (routing in ewaste.routing)."""
 
+from ewaste.dispatch.route_sheets import RouteSheet, SheetStop, route_sheet
 from ewaste.dispatch.rules import (
     CollectorNotFound,
     InvalidCapacity,
@@ -18,8 +19,11 @@ __all__ = [
     "DispatchRound",
     "InvalidCapacity",
     "NoEligibleCollector",
+    "RouteSheet",
+    "SheetStop",
     "Vehicle",
     "assign_pickup",
     "assign_waiting_pickups",
     "register_collector",
+    "route_sheet",
 ]

@@ -8,7 +8,12 @@ from ewaste.orders.adjustments import (
     decide_adjustments,
     propose_adjustments,
 )
-from ewaste.orders.queries import PickupView, pickup_counts_by_status, pickups_for
+from ewaste.orders.queries import (
+    PickupView,
+    open_pickups_of_collector,
+    pickup_counts_by_status,
+    pickups_for,
+)
 from ewaste.orders.rules import (
     AdjustmentRequest,
     IllegalPickupTransition,
@@ -62,6 +67,7 @@ __all__ = [
     "expire_unconfirmed_pickups",
     "get_pickup",
     "open_load_by_collector",
+    "open_pickups_of_collector",
     "pickup_counts_by_status",
     "pickups_for",
     "propose_adjustments",

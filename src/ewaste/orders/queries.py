@@ -83,6 +83,23 @@ def pickups_for(
     return [pickup_view(p) for p in session.scalars(stmt)]
 
 
+def open_pickups_of_collector(
+    session: Session, *, collector_id: int, window_from: datetime, window_to: datetime
+) -> Sequence[PickupView]:
+    """A collector's pickups still to collect whose window overlaps [from, to), by window."""
+    stmt = (
+        select(Pickup)
+        .where(
+            Pickup.collector_id == collector_id,
+            Pickup.status.in_(("assigned", "adjustment_proposed")),
+            Pickup.window_end > window_from,
+            Pickup.window_start < window_to,
+        )
+        .order_by(Pickup.window_start, Pickup.id)
+    )
+    return [pickup_view(p) for p in session.scalars(stmt)]
+
+
 def pickup_counts_by_status(session: Session) -> dict[str, int]:
     """{status: count} over every pickup."""
     stmt = select(Pickup.status, func.count(Pickup.id)).group_by(Pickup.status)

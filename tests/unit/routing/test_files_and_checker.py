@@ -114,7 +114,10 @@ def test_every_best_known_solution_passes_the_checker_at_its_cost(name: str) -> 
             "no DEMAND",
         ),
         (SOLOMON.replace("  2          10", "  2          3"), "needs more than a vehicle"),
-        (SOLOMON.replace("5         10         30", "5         30         10"), "closes before it opens"),
+        (
+            SOLOMON.replace("5         10         30", "5         30         10"),
+            "closes before it opens",
+        ),
         (
             SOLOMON.replace(
                 "    1      3          4          4", "    1      3          4         -4"

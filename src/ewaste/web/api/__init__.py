@@ -12,6 +12,7 @@ from ewaste.web.api import (
     prices,
     quotes,
     reports,
+    routes,
     stations,
     units,
 )
@@ -24,6 +25,7 @@ for module in (
     quotes,
     pickups,
     adjustments,
+    routes,
     stations,
     lots,
     units,

@@ -75,6 +75,7 @@ def build_kit(settings: Settings, catalogs: Mapping[str, Translations]) -> PageK
         kg=kg_text,
         local_time=_local_time,
         local_date=_local_date,
+        clock_time=_clock_time,
         label=_label,
         region=_region,
     )
@@ -196,6 +197,10 @@ def _breakdown(context: Context, quote: pricing.QuoteView) -> breakdown.Breakdow
     return breakdown.build(
         quote, lang=context["lang"], t=context["_t"], names=context["category_names"]
     )
+
+
+def _clock_time(moment: datetime) -> str:
+    return f"{local(moment):%H:%M}"
 
 
 @pass_context

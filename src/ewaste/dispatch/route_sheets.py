@@ -1,0 +1,176 @@
+"""A collector's route sheet for a day: the stops in driving order with ETAs, for the map.
+
+The stops are the collector's assigned pickups of the day. They are put in order by
+cheapest feasible insertion (ewaste.routing), earliest window first, from the
+collector's base to the nearest station; a stop that fits nowhere without breaking a
+window is appended and flagged late, so the collector still sees it. ETAs come from
+driving that order at the vehicle's average speed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from ewaste import identity, orders, routing
+from ewaste.dispatch.repository import CollectorRepository
+from ewaste.dispatch.rules import CollectorNotFound
+from ewaste.identity import Actor, Permission
+from ewaste.kernel.clock import CHINA_TIME
+from ewaste.kernel.geo import GeoPoint, haversine_m
+from ewaste.routing.insertion import LiveRoute, cheapest_insertion
+
+SHIFT = (8 * 3600, 20 * 3600)
+"""The working day a sheet is planned in, until collectors record their own shifts."""
+SERVICE_S = 10 * 60
+"""Time at each door, until pickups carry their own service time."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetStop:
+    """One stop of the sheet, in driving order."""
+
+    sequence: int
+    pickup_id: int
+    address: str
+    location: GeoPoint
+    window_start: datetime
+    window_end: datetime
+    arrive: datetime
+    start: datetime
+    leg_m: int
+    late: bool
+    estimated_grams: int
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSheet:
+    """A collector's day: base, stops in order, station, kilometres and return time."""
+
+    collector_id: int
+    day: date
+    vehicle: str
+    base: GeoPoint
+    station: GeoPoint | None
+    stops: tuple[SheetStop, ...]
+    distance_m: int
+    back: datetime
+
+    @property
+    def late(self) -> int:
+        """How many stops cannot be reached inside their window."""
+        return sum(1 for s in self.stops if s.late)
+
+
+def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date) -> RouteSheet:
+    """The sheet of `collector_id` for `day` (China time). Collectors see their own, staff
+    any. Raises CollectorNotFound (also for another collector's sheet)."""
+    own = actor.can(Permission.COLLECTOR_PICKUP_READ) and actor.organisation_id == collector_id
+    if not (own or actor.can(Permission.STAFF_PICKUP_READ)):
+        raise CollectorNotFound(collector_id=collector_id)
+    profile = CollectorRepository(session).get(collector_id)
+    base = identity.organisation_location(session, collector_id)
+    if profile is None or base is None:
+        raise CollectorNotFound(collector_id=collector_id)
+    midnight = datetime.combine(day, time(), CHINA_TIME)
+    pickups = orders.open_pickups_of_collector(
+        session,
+        collector_id=collector_id,
+        window_from=midnight.astimezone(UTC),
+        window_to=(midnight + timedelta(days=1)).astimezone(UTC),
+    )
+    stations = list(identity.locations_by_role(session, "station").values())
+    station = min(stations, key=lambda s: haversine_m(base, s), default=base)
+    spec = routing.VEHICLES[profile.vehicle]
+    collector = routing.Collector(
+        id=collector_id,
+        home=base,
+        station=station,
+        vehicle=routing.VehicleSpec(
+            spec.kind, profile.capacity_grams, 10**9, spec.speed_kmh, spec.cost_fen_per_km
+        ),
+        shift=SHIFT,
+    )
+    ordered = _order(collector, [_as_pickup(p, midnight) for p in pickups])
+    by_id = {p.id: p for p in pickups}
+    return _drive(collector, ordered, by_id, midnight, day, profile.vehicle, stations != [])
+
+
+def _as_pickup(p: orders.PickupView, midnight: datetime) -> routing.Pickup:
+    def seconds(moment: datetime) -> int:
+        return max(0, min(86_400, int((moment - midnight).total_seconds())))
+
+    return routing.Pickup(
+        id=p.id,
+        at=p.location,
+        window=(seconds(p.window_start), seconds(p.window_end)),
+        service_s=SERVICE_S,
+        grams=p.estimated_grams,
+        litres=0,
+    )
+
+
+def _order(collector: routing.Collector, pickups: list[routing.Pickup]) -> list[routing.Pickup]:
+    route: list[routing.Pickup] = []
+    late: list[routing.Pickup] = []
+    for pickup in sorted(pickups, key=lambda p: (p.window[0], p.window[1], p.id)):
+        found = cheapest_insertion(
+            [LiveRoute(collector, tuple(route))], pickup, now_s=collector.shift[0]
+        )
+        if found is None:
+            late.append(pickup)
+        else:
+            route.insert(found.position, pickup)
+    return route + late
+
+
+def _drive(
+    collector: routing.Collector,
+    ordered: list[routing.Pickup],
+    views: dict[int, orders.PickupView],
+    midnight: datetime,
+    day: date,
+    vehicle: str,
+    has_station: bool,
+) -> RouteSheet:
+    points = [collector.home, *(p.at for p in ordered), collector.station]
+    metres = routing.HaversineDistances().matrix(points)
+    per_m = 3.6 / collector.vehicle.speed_kmh
+    clock = collector.shift[0]
+    stops = []
+    for i, pickup in enumerate(ordered):
+        leg = int(metres[i, i + 1])
+        arrive = clock + math.ceil(leg * per_m)
+        start = max(arrive, pickup.window[0])
+        view = views[pickup.id]
+        stops.append(
+            SheetStop(
+                sequence=i + 1,
+                pickup_id=pickup.id,
+                address=view.address,
+                location=pickup.at,
+                window_start=view.window_start,
+                window_end=view.window_end,
+                arrive=midnight + timedelta(seconds=arrive),
+                start=midnight + timedelta(seconds=start),
+                leg_m=leg,
+                late=start > pickup.window[1],
+                estimated_grams=pickup.grams,
+            )
+        )
+        clock = start + pickup.service_s
+    last = int(metres[len(ordered), len(ordered) + 1])
+    total = sum(int(metres[i, i + 1]) for i in range(len(ordered) + 1))
+    return RouteSheet(
+        collector_id=collector.id,
+        day=day,
+        vehicle=vehicle,
+        base=collector.home,
+        station=collector.station if has_station else None,
+        stops=tuple(stops),
+        distance_m=total,
+        back=midnight + timedelta(seconds=clock + math.ceil(last * per_m)),
+    )
