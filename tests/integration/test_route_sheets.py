@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from ewaste import dispatch, orders, pricing
+from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.geo import GeoPoint
 from tests.conftest import T0
 from tests.factories import FUTIAN, LONGGANG, World, build_world
@@ -125,4 +126,131 @@ def test_an_organisation_that_is_no_collector_has_no_sheet(session: Session, wor
     with pytest.raises(dispatch.CollectorNotFound):
         dispatch.route_sheet(
             session, actor=world.operator, collector_id=world.station_a.organisation_id, day=DAY
+        )
+
+
+# --- what a pickup and a collector bring to the sheet ------------------------------------
+
+
+def test_a_booking_carries_the_volume_time_and_skills_of_its_items(
+    session: Session, world: World
+) -> None:
+    quote = pricing.create_quote(
+        session,
+        actor=world.household_a,
+        now=T0,
+        valid_for=timedelta(hours=24),
+        items=[pricing.ItemRequest("air_conditioner", 1), pricing.ItemRequest("refrigerator", 2)],
+    )
+    start = T0 + timedelta(hours=2)
+    pickup = orders.book_pickup(
+        session,
+        actor=world.household_a,
+        quote_id=quote.id,
+        address="福田区 空调",
+        location=FUTIAN,
+        window=orders.TimeWindow(start, start + timedelta(hours=2)),
+        contact_name="李女士",
+        contact_phone="13800138000",
+        now=T0,
+    )
+    assert pickup.estimated_litres == 250 + 2 * 600
+    assert pickup.service_seconds == 5 * 60 + (40 + 2 * 15) * 60
+    assert pickup.skills == {"air_conditioner_removal", "refrigerant"}
+
+
+def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
+    session: Session, world: World
+) -> None:
+    quote = pricing.create_quote(
+        session,
+        actor=world.household_a,
+        now=T0,
+        valid_for=timedelta(hours=24),
+        items=[pricing.ItemRequest("air_conditioner", 1)],
+    )
+    start = T0 + timedelta(hours=2)
+    pickup = orders.book_pickup(
+        session,
+        actor=world.household_a,
+        quote_id=quote.id,
+        address="福田区 空调",
+        location=near(1, 1),
+        window=orders.TimeWindow(start, start + timedelta(hours=2)),
+        contact_name="李女士",
+        contact_phone="13800138000",
+        now=T0,
+    )
+    orders.assign_collector(
+        session,
+        actor=world.operator,
+        pickup_id=pickup.id,
+        collector_id=world.collector_a.organisation_id,
+        collector_role="collector",
+        now=T0,
+    )
+    sheet = dispatch.route_sheet(
+        session, actor=world.operator, collector_id=world.collector_a.organisation_id, day=DAY
+    )
+    assert sheet.stops[0].missing_skills == {"air_conditioner_removal", "refrigerant"}
+
+
+def test_a_collector_registers_its_shift_skills_volume_and_station(
+    session: Session, world: World
+) -> None:
+    from ewaste.identity import Role
+    from tests.factories import make_party
+
+    newcomer = make_party(session, Role.COLLECTOR, "col-new", now=T0, at=near(2, 2))
+    dispatch.register_collector(
+        session,
+        organisation_id=newcomer.organisation_id,
+        vehicle=dispatch.Vehicle.TRICYCLE,
+        capacity_grams=300_000,
+        badge="T-NEW",
+        shift_minutes=(9 * 60, 17 * 60),
+        skills=frozenset({"refrigerant"}),
+        station_id=world.station_b.organisation_id,
+    )
+    sheet = dispatch.route_sheet(
+        session, actor=world.operator, collector_id=newcomer.organisation_id, day=DAY
+    )
+    assert sheet.station == LONGGANG  # its chosen station, not the nearest (Futian)
+    assert sheet.vehicle == "tricycle"
+    # Nothing to collect: it leaves at 09:00, the start of its shift, and rides the
+    # ~30 road-km to Longgang at a tricycle's 12 km/h.
+    assert sheet.distance_m > 25_000
+    assert sheet.back.hour == 9 + sheet.distance_m * 3.6 // 12 // 3600
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"shift_minutes": (1200, 480)}, dispatch.InvalidShift),
+        ({"skills": frozenset({"crane"})}, dispatch.UnknownSkill),
+        ({"capacity_litres": 100_000}, dispatch.InvalidVolume),
+        ({"station_id": -1}, InvalidInput),
+    ],
+)
+def test_a_bad_collector_profile_is_refused_and_nothing_stored(
+    session: Session, world: World, change: dict[str, object], error: type[Exception]
+) -> None:
+    from ewaste.identity import Role
+    from tests.factories import make_party
+
+    newcomer = make_party(session, Role.COLLECTOR, "col-bad", now=T0, at=near(2, 2))
+    arguments: dict[str, object] = {
+        "organisation_id": newcomer.organisation_id,
+        "vehicle": dispatch.Vehicle.VAN,
+        "capacity_grams": 1_000_000,
+        "badge": "T-BAD",
+        **change,
+    }
+    if change.get("station_id") == -1:
+        arguments["station_id"] = world.plant_a.organisation_id  # an organisation, not a station
+    with pytest.raises(error):
+        dispatch.register_collector(session, **arguments)  # type: ignore[arg-type]
+    with pytest.raises(dispatch.CollectorNotFound):
+        dispatch.route_sheet(
+            session, actor=world.operator, collector_id=newcomer.organisation_id, day=DAY
         )

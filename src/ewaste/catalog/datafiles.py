@@ -76,6 +76,42 @@ class Catalogue:
     version: str
 
 
+@dataclass(frozen=True, slots=True)
+class Handling:
+    """What one unit of a category takes at the door: room on the vehicle, time, skills."""
+
+    category: str
+    litres_per_unit: int
+    minutes_per_unit: int
+    skills: frozenset[str]
+    source: str
+    estimate: bool
+
+
+DEFAULT_HANDLING = Handling("", 50, 5, frozenset(), "default for a category without a row", True)
+
+
+@cache
+def handling() -> Mapping[str, Handling]:
+    """Handling facts per category (handling.csv). Not part of the price: not in `version`."""
+    return {
+        r["category"]: Handling(
+            r["category"],
+            int(r["litres_per_unit"]),
+            int(r["minutes_per_unit"]),
+            frozenset(s for s in r["skills"].split("|") if s),
+            r["source"],
+            _flag(r["estimate"]),
+        )
+        for r in read_rows("handling.csv")
+    }
+
+
+def handling_of(category: str) -> Handling:
+    """The handling facts of a category (a cautious default when it has none)."""
+    return handling().get(category, DEFAULT_HANDLING)
+
+
 def read_rows(name: str) -> list[dict[str, str]]:
     """The rows of one packaged CSV file (empty when the file does not exist)."""
     path = resources.files("ewaste.catalog").joinpath(f"data/{name}")

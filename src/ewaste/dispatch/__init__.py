@@ -2,9 +2,13 @@
 
 from ewaste.dispatch.route_sheets import RouteSheet, SheetStop, route_sheet
 from ewaste.dispatch.rules import (
+    SKILLS,
     CollectorNotFound,
     InvalidCapacity,
+    InvalidShift,
+    InvalidVolume,
     NoEligibleCollector,
+    UnknownSkill,
     Vehicle,
 )
 from ewaste.dispatch.services import (
@@ -15,12 +19,16 @@ from ewaste.dispatch.services import (
 )
 
 __all__ = [
+    "SKILLS",
     "CollectorNotFound",
     "DispatchRound",
     "InvalidCapacity",
+    "InvalidShift",
+    "InvalidVolume",
     "NoEligibleCollector",
     "RouteSheet",
     "SheetStop",
+    "UnknownSkill",
     "Vehicle",
     "assign_pickup",
     "assign_waiting_pickups",

@@ -15,12 +15,28 @@ class CollectorProfile(Base):
     __table_args__ = (
         CheckConstraint("capacity_grams > 0", name="capacity_positive"),
         CheckConstraint("vehicle IN ('tricycle', 'van', 'truck')", name="vehicle_known"),
+        CheckConstraint("capacity_litres > 0", name="capacity_litres_positive"),
+        CheckConstraint(
+            "shift_start_minute >= 0 AND shift_start_minute < shift_end_minute "
+            "AND shift_end_minute <= 1440",
+            name="shift_ordered",
+        ),
     )
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     vehicle: Mapped[str] = mapped_column(String(10))
     capacity_grams: Mapped[int] = mapped_column(Integer)
     """Payload of the vehicle, grams."""
+    capacity_litres: Mapped[int] = mapped_column(Integer, default=6_000, server_default="6000")
+    """Room on the vehicle, litres."""
+    shift_start_minute: Mapped[int] = mapped_column(Integer, default=480, server_default="480")
+    """When the working day starts, minutes after midnight China time (480: 08:00)."""
+    shift_end_minute: Mapped[int] = mapped_column(Integer, default=1200, server_default="1200")
+    """When it ends (1200: 20:00)."""
+    skills: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    """What the collector may take on, "|"-separated (see routing.Skill)."""
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
+    """The station the collector ends the day at (None: the nearest to its base)."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     badge: Mapped[str] = mapped_column(String(20), unique=True)
     """Badge number the household can check at the door."""

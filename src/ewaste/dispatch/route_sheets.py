@@ -1,10 +1,11 @@
 """A collector's route sheet for a day: the stops in driving order with ETAs, for the map.
 
 The stops are the collector's assigned pickups of the day. They are put in order by
-cheapest feasible insertion (ewaste.routing), earliest window first, from the
-collector's base to the nearest station; a stop that fits nowhere without breaking a
-window is appended and flagged late, so the collector still sees it. ETAs come from
-driving that order at the vehicle's average speed.
+cheapest feasible insertion (ewaste.routing), earliest window first, within the
+collector's shift, from its base to its chosen station (or the nearest); a stop that
+fits nowhere without breaking a window, the volume or a skill is appended and flagged
+late, so the collector still sees it. ETAs come from driving that order at the
+vehicle's average speed, with each pickup's own time at the door.
 """
 
 from __future__ import annotations
@@ -23,11 +24,6 @@ from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint, haversine_m
 from ewaste.routing.insertion import LiveRoute, cheapest_insertion
 
-SHIFT = (8 * 3600, 20 * 3600)
-"""The working day a sheet is planned in, until collectors record their own shifts."""
-SERVICE_S = 10 * 60
-"""Time at each door, until pickups carry their own service time."""
-
 
 @dataclass(frozen=True, slots=True)
 class SheetStop:
@@ -44,6 +40,8 @@ class SheetStop:
     leg_m: int
     late: bool
     estimated_grams: int
+    missing_skills: frozenset[str] = frozenset()
+    """Skills the pickup needs that the collector does not have (staff should reassign)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +80,27 @@ def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date)
         window_from=midnight.astimezone(UTC),
         window_to=(midnight + timedelta(days=1)).astimezone(UTC),
     )
-    stations = list(identity.locations_by_role(session, "station").values())
-    station = min(stations, key=lambda s: haversine_m(base, s), default=base)
+    stations = identity.locations_by_role(session, "station")
+    chosen = stations.get(profile.station_id) if profile.station_id is not None else None
+    station = chosen or min(stations.values(), key=lambda s: haversine_m(base, s), default=base)
     spec = routing.VEHICLES[profile.vehicle]
     collector = routing.Collector(
         id=collector_id,
         home=base,
         station=station,
         vehicle=routing.VehicleSpec(
-            spec.kind, profile.capacity_grams, 10**9, spec.speed_kmh, spec.cost_fen_per_km
+            spec.kind,
+            profile.capacity_grams,
+            profile.capacity_litres,
+            spec.speed_kmh,
+            spec.cost_fen_per_km,
         ),
-        shift=SHIFT,
+        shift=(profile.shift_start_minute * 60, profile.shift_end_minute * 60),
+        skills=frozenset(s for s in profile.skills.split("|") if s),
     )
     ordered = _order(collector, [_as_pickup(p, midnight) for p in pickups])
     by_id = {p.id: p for p in pickups}
-    return _drive(collector, ordered, by_id, midnight, day, profile.vehicle, stations != [])
+    return _drive(collector, ordered, by_id, midnight, day, profile.vehicle, bool(stations))
 
 
 def _as_pickup(p: orders.PickupView, midnight: datetime) -> routing.Pickup:
@@ -107,9 +111,10 @@ def _as_pickup(p: orders.PickupView, midnight: datetime) -> routing.Pickup:
         id=p.id,
         at=p.location,
         window=(seconds(p.window_start), seconds(p.window_end)),
-        service_s=SERVICE_S,
+        service_s=p.service_seconds,
         grams=p.estimated_grams,
-        litres=0,
+        litres=p.estimated_litres,
+        skills=p.skills,
     )
 
 
@@ -159,6 +164,7 @@ def _drive(
                 leg_m=leg,
                 late=start > pickup.window[1],
                 estimated_grams=pickup.grams,
+                missing_skills=pickup.skills - collector.skills,
             )
         )
         clock = start + pickup.service_s

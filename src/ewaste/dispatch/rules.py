@@ -39,7 +39,54 @@ class InvalidCapacity(InvalidInput):
     message = "Capacity must be between 1 kg and 20 t (got {grams} g)."
 
 
+class InvalidShift(InvalidInput):
+    """A working day that ends before it starts or runs past midnight."""
+
+    code = "dispatch.invalid_shift"
+    message = (
+        "A shift runs from {start} to {end} minutes after midnight: it must start before it "
+        "ends, within the day."
+    )
+
+
+class UnknownSkill(InvalidInput):
+    """A skill that is not on the list."""
+
+    code = "dispatch.unknown_skill"
+    message = "Unknown skill {skill!r}; known: {known}."
+
+
+class InvalidVolume(InvalidInput):
+    """A vehicle volume outside 1 litre – 60 m³."""
+
+    code = "dispatch.invalid_volume"
+    message = "Vehicle volume must be between 1 and 60,000 litres (got {litres})."
+
+
 MAX_CAPACITY_GRAMS = 20_000_000
+MAX_LITRES = 60_000
+SKILLS = frozenset({"air_conditioner_removal", "refrigerant", "heavy"})
+"""What a pickup may need of its collector (the same names as routing.Skill)."""
+
+
+def check_shift(start_minute: int, end_minute: int) -> None:
+    """Raise InvalidShift unless 0 ≤ start < end ≤ 24 h."""
+    if not 0 <= start_minute < end_minute <= 24 * 60:
+        raise InvalidShift(start=start_minute, end=end_minute)
+
+
+def check_skills(skills: frozenset[str]) -> str:
+    """The skills as stored ("|"-joined, sorted). Raises UnknownSkill."""
+    for skill in sorted(skills):
+        if skill not in SKILLS:
+            raise UnknownSkill(skill=skill, known=", ".join(sorted(SKILLS)))
+    return "|".join(sorted(skills))
+
+
+def check_volume(litres: int) -> None:
+    """Raise InvalidVolume unless 1 ≤ litres ≤ 60,000."""
+    if not 1 <= litres <= MAX_LITRES:
+        raise InvalidVolume(litres=litres)
 
 
 @dataclass(frozen=True, slots=True)

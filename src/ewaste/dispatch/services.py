@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import custody, identity, orders
+from ewaste import custody, identity, orders, routing
 from ewaste.dispatch import rules
 from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
@@ -25,19 +25,49 @@ class DispatchRound:
 
 
 def register_collector(
-    session: Session, *, organisation_id: int, vehicle: Vehicle, capacity_grams: int, badge: str
+    session: Session,
+    *,
+    organisation_id: int,
+    vehicle: Vehicle,
+    capacity_grams: int,
+    badge: str,
+    capacity_litres: int | None = None,
+    shift_minutes: tuple[int, int] = (8 * 60, 20 * 60),
+    skills: frozenset[str] = frozenset(),
+    station_id: int | None = None,
 ) -> CollectorProfile:
-    """Give a collector organisation its vehicle profile. Raises InvalidCapacity, InvalidInput."""
+    """Give a collector organisation its vehicle profile: what it carries (grams, litres;
+    the volume defaults to the vehicle kind's), its working day (minutes after midnight,
+    China time), its skills and the station it ends the day at (None: the nearest).
+
+    Raises CollectorNotFound, InvalidCapacity, InvalidVolume, InvalidShift, UnknownSkill,
+    InvalidInput (no base location, or `station_id` is no station).
+    """
     org = identity.organisation_row(session, organisation_id)
     if org is None or org.role != identity.Role.COLLECTOR.value:
         raise CollectorNotFound(collector_id=organisation_id)
     if org.location is None:
         raise InvalidInput("A collector needs a base location.", collector_id=organisation_id)
     rules.check_capacity(capacity_grams)
+    litres = capacity_litres or routing.VEHICLES[vehicle.value].capacity_l
+    rules.check_volume(litres)
+    rules.check_shift(*shift_minutes)
+    stored_skills = rules.check_skills(skills)
+    if station_id is not None:
+        station = identity.organisation_row(session, station_id)
+        if station is None or station.role != identity.Role.STATION.value:
+            raise InvalidInput(
+                f"Organisation {station_id} is not a station.", station_id=station_id
+            )
     profile = CollectorProfile(
         organisation_id=organisation_id,
         vehicle=vehicle.value,
         capacity_grams=capacity_grams,
+        capacity_litres=litres,
+        shift_start_minute=shift_minutes[0],
+        shift_end_minute=shift_minutes[1],
+        skills=stored_skills,
+        station_id=station_id,
         active=True,
         badge=badge,
     )

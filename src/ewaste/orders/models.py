@@ -38,6 +38,12 @@ class Pickup(Base):
     contact_phone: Mapped[str] = mapped_column(String(20))
     estimated_grams: Mapped[int] = mapped_column(Integer)
     """Expected load from the catalogue's typical masses, grams."""
+    estimated_litres: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Room the items take on the vehicle, litres (catalogue handling facts)."""
+    service_seconds: Mapped[int] = mapped_column(Integer, default=600, server_default="600")
+    """Expected time at the door, seconds."""
+    skills: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    """Skills the collector needs, "|"-separated (e.g. air_conditioner_removal|refrigerant)."""
     quoted_fen: Mapped[int] = mapped_column(BigInteger)
     """The quote's total, to be paid to the household at the door, fen CNY."""
     deductions_fen: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -30,6 +30,9 @@ class PickupView:
     contact_name: str
     contact_phone: str
     estimated_grams: int
+    estimated_litres: int
+    service_seconds: int
+    skills: frozenset[str]
     quoted: Money
     deductions: Money
     paid: Money | None
@@ -52,6 +55,9 @@ def pickup_view(pickup: Pickup) -> PickupView:
         contact_name=pickup.contact_name,
         contact_phone=pickup.contact_phone,
         estimated_grams=pickup.estimated_grams,
+        estimated_litres=pickup.estimated_litres,
+        service_seconds=pickup.service_seconds,
+        skills=frozenset(s for s in pickup.skills.split("|") if s),
         quoted=Money(pickup.quoted_fen),
         deductions=Money(pickup.deductions_fen or 0),
         paid=Money(pickup.paid_fen) if pickup.paid_fen is not None else None,

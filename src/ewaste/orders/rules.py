@@ -95,6 +95,8 @@ class ItemsDoNotMatchQuote(Conflict):
 
 MAX_WINDOW: Final = timedelta(hours=8)
 MAX_LEAD: Final = timedelta(days=14)
+DOOR_SECONDS: Final = 5 * 60
+"""Time at every door before the items: finding the flat, greeting, paying."""
 _PHONE: Final = re.compile(r"^\+?[0-9][0-9 -]{3,18}[0-9]$")
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import custody, ledger, pricing
+from ewaste import catalog, custody, ledger, pricing
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import Conflict
 from ewaste.kernel.geo import GeoPoint
@@ -69,6 +69,7 @@ def book_pickup(
     street = rules.check_address(address)
     quote = pricing.book_quote(session, actor=actor, quote_id=quote_id, now=now)
     grams = max(1, sum(item.unit_mass_g * item.quantity for item in quote.items))
+    handled = [(catalog.handling_of(item.category_code), item.quantity) for item in quote.items]
     pickup = Pickup(
         household_id=actor.organisation_id,
         quote_id=quote.id,
@@ -80,6 +81,9 @@ def book_pickup(
         contact_name=name,
         contact_phone=phone,
         estimated_grams=grams,
+        estimated_litres=sum(h.litres_per_unit * n for h, n in handled),
+        service_seconds=rules.DOOR_SECONDS + sum(h.minutes_per_unit * 60 * n for h, n in handled),
+        skills="|".join(sorted(set().union(*(h.skills for h, _ in handled)))),
         quoted_fen=quote.total.minor,
         status=PickupStatus.REQUESTED.value,
         created_at=now,

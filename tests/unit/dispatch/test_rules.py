@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ewaste.dispatch import rules
 from ewaste.dispatch.rules import (
     MAX_CAPACITY_GRAMS,
     Candidate,
@@ -62,3 +63,47 @@ def test_nobody_has_room() -> None:
 def test_a_tie_goes_to_the_lower_id() -> None:
     first, second = Candidate(3, NANSHAN, 100_000, 0), Candidate(7, NANSHAN, 100_000, 0)
     assert nearest_eligible([second, first], at=FUTIAN, grams=1) == first
+
+
+# --- routing facts of a collector --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("start", "end"), [(0, 1), (480, 1200), (0, 1440)])
+def test_a_shift_inside_the_day_passes(start: int, end: int) -> None:
+    rules.check_shift(start, end)
+
+
+@pytest.mark.parametrize(("start", "end"), [(600, 600), (700, 600), (-1, 600), (480, 1441)])
+def test_a_shift_that_is_empty_reversed_or_beyond_the_day_is_refused(start: int, end: int) -> None:
+    with pytest.raises(rules.InvalidShift) as caught:
+        rules.check_shift(start, end)
+    assert caught.value.code == "dispatch.invalid_shift"
+
+
+def test_skills_are_stored_sorted_and_joined() -> None:
+    assert rules.check_skills(frozenset({"refrigerant", "heavy"})) == "heavy|refrigerant"
+    assert rules.check_skills(frozenset()) == ""
+
+
+def test_an_unknown_skill_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(rules.UnknownSkill) as caught:
+        rules.check_skills(frozenset({"heavy", "crane"}))
+    assert "crane" in caught.value.detail
+    assert "air_conditioner_removal" in caught.value.detail
+
+
+@pytest.mark.parametrize(("litres", "ok"), [(1, True), (60_000, True), (0, False), (60_001, False)])
+def test_a_vehicle_volume_from_one_litre_to_sixty_cubic_metres_passes(
+    litres: int, ok: bool
+) -> None:
+    if ok:
+        rules.check_volume(litres)
+    else:
+        with pytest.raises(rules.InvalidVolume):
+            rules.check_volume(litres)
+
+
+def test_the_skills_are_the_routing_skills() -> None:
+    from ewaste import routing
+
+    assert {s.value for s in routing.Skill} == rules.SKILLS

@@ -36,6 +36,7 @@ class StopOut(BaseModel):
     leg_m: int
     late: bool
     estimated_grams: int
+    missing_skills: list[str]
 
 
 class RouteSheetOut(BaseModel):
@@ -75,6 +76,7 @@ class RouteSheetOut(BaseModel):
                     leg_m=s.leg_m,
                     late=s.late,
                     estimated_grams=s.estimated_grams,
+                    missing_skills=sorted(s.missing_skills),
                 )
                 for s in sheet.stops
             ],
