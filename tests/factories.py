@@ -95,6 +95,7 @@ def build_world(session: Session, *, now: datetime) -> World:
             vehicle=dispatch.Vehicle.VAN,
             capacity_grams=2_000_000,
             badge=f"T-{index}",
+            skills=dispatch.SKILLS,
         )
     for party, amount in (
         (world.collector_a, 1_000_000),

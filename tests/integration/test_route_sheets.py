@@ -162,6 +162,17 @@ def test_a_booking_carries_the_volume_time_and_skills_of_its_items(
 def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
     session: Session, world: World
 ) -> None:
+    from ewaste.identity import Role
+    from tests.factories import make_party
+
+    novice = make_party(session, Role.COLLECTOR, "col-novice", now=T0, at=near(1, 0))
+    dispatch.register_collector(
+        session,
+        organisation_id=novice.organisation_id,
+        vehicle=dispatch.Vehicle.VAN,
+        capacity_grams=1_000_000,
+        badge="T-NOVICE",
+    )
     quote = pricing.create_quote(
         session,
         actor=world.household_a,
@@ -185,12 +196,12 @@ def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
         session,
         actor=world.operator,
         pickup_id=pickup.id,
-        collector_id=world.collector_a.organisation_id,
+        collector_id=novice.organisation_id,
         collector_role="collector",
         now=T0,
     )
     sheet = dispatch.route_sheet(
-        session, actor=world.operator, collector_id=world.collector_a.organisation_id, day=DAY
+        session, actor=world.operator, collector_id=novice.organisation_id, day=DAY
     )
     assert sheet.stops[0].missing_skills == {"air_conditioner_removal", "refrigerant"}
 

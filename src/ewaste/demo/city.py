@@ -155,13 +155,19 @@ def build_city(
             district=en,
             at=base,
         )
-        van = index % 3 == 0
+        van = index % 2 == 0
+        # Every collector carries refrigerant-bearing appliances intact and takes air
+        # conditioners off the wall; van drivers (half the fleet) handle heavy items.
+        skills = {"refrigerant", "air_conditioner_removal"}
+        if van:
+            skills.add("heavy")
         dispatch.register_collector(
             session,
             organisation_id=actor.organisation_id,
             vehicle=dispatch.Vehicle.VAN if van else dispatch.Vehicle.TRICYCLE,
             capacity_grams=2_000_000 if van else 600_000,
             badge=f"SZ-{index:04d}",
+            skills=frozenset(skills),
         )
         city.collectors.append(actor)
     for index in range(1, households + 1):

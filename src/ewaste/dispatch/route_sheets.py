@@ -1,10 +1,10 @@
 """A collector's route sheet for a day: the stops in driving order with ETAs, for the map.
 
-The stops are the collector's assigned pickups of the day. They are put in order by
-cheapest feasible insertion (ewaste.routing), earliest window first, within the
-collector's shift, from its base to its chosen station (or the nearest); a stop that
-fits nowhere without breaking a window, the volume or a skill is appended and flagged
-late, so the collector still sees it. ETAs come from driving that order at the
+The stops are the collector's live route of the day (dispatch/live_routes.py): its
+assigned pickups in the order cheapest feasible insertion gives them, within its shift,
+from its base to its chosen station (or the nearest); a stop that fits nowhere without
+breaking a window, the volume or a skill is appended and flagged, so the collector
+still sees it. ETAs come from driving that order at the
 vehicle's average speed, with each pickup's own time at the door.
 """
 
@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from ewaste import identity, orders, routing
+from ewaste.dispatch import live_routes
 from ewaste.dispatch.repository import CollectorRepository
 from ewaste.dispatch.rules import CollectorNotFound
 from ewaste.identity import Actor, Permission
-from ewaste.kernel.clock import CHINA_TIME
-from ewaste.kernel.geo import GeoPoint, haversine_m
-from ewaste.routing.insertion import LiveRoute, cheapest_insertion
+from ewaste.kernel.geo import GeoPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,63 +72,14 @@ def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date)
     base = identity.organisation_location(session, collector_id)
     if profile is None or base is None:
         raise CollectorNotFound(collector_id=collector_id)
-    midnight = datetime.combine(day, time(), CHINA_TIME)
-    pickups = orders.open_pickups_of_collector(
-        session,
-        collector_id=collector_id,
-        window_from=midnight.astimezone(UTC),
-        window_to=(midnight + timedelta(days=1)).astimezone(UTC),
-    )
     stations = identity.locations_by_role(session, "station")
-    chosen = stations.get(profile.station_id) if profile.station_id is not None else None
-    station = chosen or min(stations.values(), key=lambda s: haversine_m(base, s), default=base)
-    spec = routing.VEHICLES[profile.vehicle]
-    collector = routing.Collector(
-        id=collector_id,
-        home=base,
-        station=station,
-        vehicle=routing.VehicleSpec(
-            spec.kind,
-            profile.capacity_grams,
-            profile.capacity_litres,
-            spec.speed_kmh,
-            spec.cost_fen_per_km,
-        ),
-        shift=(profile.shift_start_minute * 60, profile.shift_end_minute * 60),
-        skills=frozenset(s for s in profile.skills.split("|") if s),
+    collector = live_routes.collector_model(profile, base, stations)
+    midnight = live_routes.midnight_of(day)
+    route, misfits, views = live_routes.route_of(
+        session, collector, day=day, now=midnight - timedelta(seconds=1)
     )
-    ordered = _order(collector, [_as_pickup(p, midnight) for p in pickups])
-    by_id = {p.id: p for p in pickups}
-    return _drive(collector, ordered, by_id, midnight, day, profile.vehicle, bool(stations))
-
-
-def _as_pickup(p: orders.PickupView, midnight: datetime) -> routing.Pickup:
-    def seconds(moment: datetime) -> int:
-        return max(0, min(86_400, int((moment - midnight).total_seconds())))
-
-    return routing.Pickup(
-        id=p.id,
-        at=p.location,
-        window=(seconds(p.window_start), seconds(p.window_end)),
-        service_s=p.service_seconds,
-        grams=p.estimated_grams,
-        litres=p.estimated_litres,
-        skills=p.skills,
-    )
-
-
-def _order(collector: routing.Collector, pickups: list[routing.Pickup]) -> list[routing.Pickup]:
-    route: list[routing.Pickup] = []
-    late: list[routing.Pickup] = []
-    for pickup in sorted(pickups, key=lambda p: (p.window[0], p.window[1], p.id)):
-        found = cheapest_insertion(
-            [LiveRoute(collector, tuple(route))], pickup, now_s=collector.shift[0]
-        )
-        if found is None:
-            late.append(pickup)
-        else:
-            route.insert(found.position, pickup)
-    return route + late
+    ordered = [*route.stops, *misfits]
+    return _drive(collector, ordered, views, midnight, day, profile.vehicle, bool(stations))
 
 
 def _drive(

@@ -1,13 +1,10 @@
-"""Dispatch rules (foundation): the nearest eligible collector with spare capacity."""
+"""Dispatch rules: vehicles, capacities, shifts and skills of collectors."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from ewaste.kernel.errors import Conflict, InvalidInput, NotFound
-from ewaste.kernel.geo import GeoPoint, haversine_m
 
 
 class Vehicle(StrEnum):
@@ -89,32 +86,7 @@ def check_volume(litres: int) -> None:
         raise InvalidVolume(litres=litres)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A collector as dispatch sees it: where it is, what it can carry, what it already has."""
-
-    collector_id: int
-    base: GeoPoint
-    capacity_grams: int
-    load_grams: int
-
-    @property
-    def spare_grams(self) -> int:
-        """Room left on the vehicle, grams."""
-        return self.capacity_grams - self.load_grams
-
-
 def check_capacity(grams: int) -> None:
     """Raise InvalidCapacity unless 1 kg ≤ capacity ≤ 20 t."""
     if not 1000 <= grams <= MAX_CAPACITY_GRAMS:
         raise InvalidCapacity(grams=grams)
-
-
-def nearest_eligible(
-    candidates: Sequence[Candidate], *, at: GeoPoint, grams: int
-) -> Candidate | None:
-    """The candidate closest to `at` with room for `grams`; ties go to the lower id."""
-    eligible = [c for c in candidates if c.spare_grams >= grams]
-    if not eligible:
-        return None
-    return min(eligible, key=lambda c: (haversine_m(c.base, at), c.collector_id))

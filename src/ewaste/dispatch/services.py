@@ -1,19 +1,20 @@
-"""Dispatch use cases (foundation): register collectors, assign pickups to the nearest one."""
+"""Dispatch use cases: register collectors, insert pickups into their live routes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from ewaste import custody, identity, orders, routing
-from ewaste.dispatch import rules
+from ewaste.dispatch import live_routes, rules
 from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
-from ewaste.dispatch.rules import Candidate, CollectorNotFound, NoEligibleCollector, Vehicle
+from ewaste.dispatch.rules import CollectorNotFound, NoEligibleCollector, Vehicle
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import InvalidInput
+from ewaste.routing.insertion import LiveRoute, cheapest_insertion
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +79,21 @@ def register_collector(
 def assign_pickup(
     session: Session, *, actor: Actor, pickup_id: int, now: datetime
 ) -> orders.PickupView:
-    """Assign one requested pickup to the nearest active collector with room for it.
+    """Assign one requested pickup to the collector whose live route takes it for the
+    fewest extra metres, keeping every window, the shift, both capacities and skills.
 
     Raises MissingPermission, PickupNotFound, NoEligibleCollector, IllegalPickupTransition.
     """
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
     pickup = orders.get_pickup(session, actor=actor, pickup_id=pickup_id)
-    candidates = _candidates(session)
-    chosen = rules.nearest_eligible(candidates, at=pickup.location, grams=pickup.estimated_grams)
+    chosen = _Board(session, now).best_for(pickup)
     if chosen is None:
         raise NoEligibleCollector(grams=pickup.estimated_grams, pickup_id=pickup_id)
     return orders.assign_collector(
         session,
         actor=actor,
         pickup_id=pickup_id,
-        collector_id=chosen.collector_id,
+        collector_id=chosen,
         collector_role=identity.Role.COLLECTOR.value,
         now=now,
     )
@@ -101,14 +102,13 @@ def assign_pickup(
 def assign_waiting_pickups(
     session: Session, *, actor: Actor, now: datetime, limit: int = 500
 ) -> DispatchRound:
-    """Assign every waiting pickup that some collector has room for, oldest window first."""
+    """Insert every waiting pickup, oldest window first, into the live route where it
+    costs least; a pickup no route can take stays waiting."""
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
-    candidates = {c.collector_id: c for c in _candidates(session)}
+    board = _Board(session, now)
     assigned = unassigned = 0
     for pickup in orders.waiting_pickups(session, now=now, limit=limit):
-        chosen = rules.nearest_eligible(
-            list(candidates.values()), at=pickup.location, grams=pickup.estimated_grams
-        )
+        chosen = board.best_for(pickup)
         if chosen is None:
             unassigned += 1
             continue
@@ -116,29 +116,54 @@ def assign_waiting_pickups(
             session,
             actor=actor,
             pickup_id=pickup.id,
-            collector_id=chosen.collector_id,
+            collector_id=chosen,
             collector_role=identity.Role.COLLECTOR.value,
             now=now,
         )
-        candidates[chosen.collector_id] = Candidate(
-            chosen.collector_id,
-            chosen.base,
-            chosen.capacity_grams,
-            chosen.load_grams + pickup.estimated_grams,
-        )
+        board.forget(chosen, live_routes.china_day(pickup.window_start))
         assigned += 1
     return DispatchRound(assigned, unassigned)
 
 
-def _candidates(session: Session) -> list[Candidate]:
-    open_load = orders.open_load_by_collector(session)
-    carried = custody.held_grams_by_holder(session, status=custody.UnitStatus.WITH_COLLECTOR.value)
-    bases = {o.id: o.location for o in identity.organisations_by_role(session, "collector")}
-    result = []
-    for profile in CollectorRepository(session).active_locked():
-        base = bases.get(profile.organisation_id)
-        if base is None:
-            continue
-        load = open_load.get(profile.organisation_id, 0) + carried.get(profile.organisation_id, 0)
-        result.append(Candidate(profile.organisation_id, base, profile.capacity_grams, load))
-    return result
+class _Board:
+    """The active collectors (profiles row-locked on PostgreSQL, so two assignment rounds
+    cannot fill the same route from one snapshot) and their live routes, built lazily."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._session = session
+        self._now = now
+        carried = custody.held_grams_by_holder(
+            session, status=custody.UnitStatus.WITH_COLLECTOR.value
+        )
+        stations = identity.locations_by_role(session, "station")
+        bases = identity.locations_by_role(session, "collector")
+        self._collectors = [
+            live_routes.collector_model(
+                profile,
+                bases[profile.organisation_id],
+                stations,
+                carried_grams=carried.get(profile.organisation_id, 0),
+            )
+            for profile in CollectorRepository(session).active_locked()
+            if profile.organisation_id in bases
+        ]
+        self._routes: dict[tuple[int, date], LiveRoute] = {}
+
+    def best_for(self, pickup: orders.PickupView) -> int | None:
+        """The collector whose route of the pickup's day takes it for the fewest metres."""
+        day = live_routes.china_day(pickup.window_start)
+        candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
+        routes = [self._route(c, day) for c in self._collectors]
+        found = cheapest_insertion(routes, candidate, now_s=live_routes.now_seconds(day, self._now))
+        return found.collector_id if found is not None else None
+
+    def forget(self, collector_id: int, day: date) -> None:
+        """The collector's route of `day` changed: rebuild it when next needed."""
+        self._routes.pop((collector_id, day), None)
+
+    def _route(self, collector: routing.Collector, day: date) -> LiveRoute:
+        key = (collector.id, day)
+        if key not in self._routes:
+            route, _, _ = live_routes.route_of(self._session, collector, day=day, now=self._now)
+            self._routes[key] = route
+        return self._routes[key]

@@ -36,7 +36,6 @@ from ewaste.orders.services import (
     collect_pickup,
     expire_unconfirmed_pickups,
     get_pickup,
-    open_load_by_collector,
     waiting_pickups,
 )
 
@@ -66,7 +65,6 @@ __all__ = [
     "decide_adjustments",
     "expire_unconfirmed_pickups",
     "get_pickup",
-    "open_load_by_collector",
     "open_pickups_of_collector",
     "pickup_counts_by_status",
     "pickups_for",

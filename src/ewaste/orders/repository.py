@@ -61,15 +61,6 @@ class PickupRepository:
             stmt = stmt.with_for_update(skip_locked=True)
         return self._session.scalars(stmt).all()
 
-    def open_load_by_collector(self) -> dict[int, int]:
-        """{collector: grams} of pickups assigned but not yet collected."""
-        stmt = (
-            select(Pickup.collector_id, func.sum(Pickup.estimated_grams))
-            .where(Pickup.status == PickupStatus.ASSIGNED.value)
-            .group_by(Pickup.collector_id)
-        )
-        return {int(c): int(g) for c, g in self._session.execute(stmt) if c is not None}
-
     def add_adjustments(self, rows: Sequence[DoorAdjustment]) -> None:
         """Store proposed door adjustments."""
         self._session.add_all(rows)

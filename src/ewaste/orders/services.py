@@ -229,11 +229,6 @@ def waiting_pickups(session: Session, *, now: datetime, limit: int = 500) -> lis
     return [pickup_view(p) for p in repo.claim_waiting_for_assignment(now=now, limit=limit)]
 
 
-def open_load_by_collector(session: Session) -> dict[int, int]:
-    """{collector: grams} still to be picked up on assigned pickups."""
-    return PickupRepository(session).open_load_by_collector()
-
-
 def apply_event(
     session: Session,
     pickup: Pickup,
