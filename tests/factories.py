@@ -130,8 +130,12 @@ def book(
     now: datetime,
     items: dict[str, int] | None = None,
     at: GeoPoint = FUTIAN,
+    starts: datetime | None = None,
+    hours: float = 2,
+    address: str = "福田区深南大道1号",
 ) -> orders.PickupView:
-    """Quote `items` (default: one flat TV) and book a pickup for it."""
+    """Quote `items` (default: one flat TV) and book a pickup for it, its window opening
+    at `starts` (default: an hour from now) for `hours`."""
     quote = pricing.create_quote(
         session,
         actor=household,
@@ -143,11 +147,27 @@ def book(
         session,
         actor=household,
         quote_id=quote.id,
-        address="福田区深南大道1号",
+        address=address,
         location=at,
-        window=window(now),
+        window=orders.TimeWindow(starts, starts + timedelta(hours=hours))
+        if starts is not None
+        else window(now, length=int(hours)),
         contact_name="李女士",
         contact_phone="13800138000",
+        now=now,
+    )
+
+
+def assign_to(
+    session: Session, world: World, pickup_id: int, collector: Actor, *, now: datetime
+) -> orders.PickupView:
+    """Assign a pickup to `collector` by hand, as the operator (no routing)."""
+    return orders.assign_collector(
+        session,
+        actor=world.operator,
+        pickup_id=pickup_id,
+        collector_id=collector.organisation_id,
+        collector_role="collector",
         now=now,
     )
 

@@ -9,12 +9,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from ewaste import orders, pricing
 from ewaste.db.uow import transaction
 from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint
 from tests.e2e.conftest import LiveServer
-from tests.factories import FUTIAN, PASSWORD
+from tests.factories import FUTIAN, PASSWORD, assign_to, book
 
 # Three doors around Futian, booked by household b (household a has a journey of its own)
 # for tomorrow, in the reverse of their window order.
@@ -35,33 +34,16 @@ def test_the_route_map_shows_the_stops_in_driving_order(
     booked = {}
     with transaction(live_server.sessions) as session:
         for place, hour in DOORS:
-            quote = pricing.create_quote(
+            pickup = book(
                 session,
-                actor=world.household_b,
+                world.household_b,
                 now=now,
-                valid_for=timedelta(hours=24),
-                items=[pricing.ItemRequest("tv_flat", 1)],
-            )
-            start = datetime.combine(day, time(hour), CHINA_TIME).astimezone(UTC)
-            pickup = orders.book_pickup(
-                session,
-                actor=world.household_b,
-                quote_id=quote.id,
+                at=place,
+                starts=datetime.combine(day, time(hour), CHINA_TIME).astimezone(UTC),
+                hours=1,
                 address=f"福田区 {hour} 点门牌",
-                location=place,
-                window=orders.TimeWindow(start, start + timedelta(hours=1)),
-                contact_name="王先生",
-                contact_phone="13800138001",
-                now=now,
             )
-            orders.assign_collector(
-                session,
-                actor=world.operator,
-                pickup_id=pickup.id,
-                collector_id=world.collector_a.organisation_id,
-                collector_role="collector",
-                now=now,
-            )
+            assign_to(session, world, pickup.id, world.collector_a, now=now)
             booked[hour] = pickup.id
     in_window_order = [booked[h] for h in sorted(booked)]
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from ewaste import dispatch, orders, pricing
+from ewaste import dispatch, orders
 from ewaste.identity import Role
 from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint
 from tests.conftest import T0
-from tests.factories import FUTIAN, LONGGANG, World, build_world, make_party
+from tests.factories import FUTIAN, LONGGANG, World, book, build_world, make_party
 
 
 @pytest.fixture
@@ -29,24 +29,14 @@ def request_pickup(
     hours_ahead: float = 2,
     items: dict[str, int] | None = None,
 ) -> orders.PickupView:
-    quote = pricing.create_quote(
+    return book(
         session,
-        actor=world.household_a,
+        world.household_a,
         now=T0,
-        valid_for=timedelta(hours=24),
-        items=[pricing.ItemRequest(c, n) for c, n in (items or {"tv_flat": 1}).items()],
-    )
-    start = T0 + timedelta(hours=hours_ahead)
-    return orders.book_pickup(
-        session,
-        actor=world.household_a,
-        quote_id=quote.id,
+        items=items,
+        at=at,
+        starts=T0 + timedelta(hours=hours_ahead),
         address="门牌",
-        location=at,
-        window=orders.TimeWindow(start, start + timedelta(hours=2)),
-        contact_name="李女士",
-        contact_phone="13800138000",
-        now=T0,
     )
 
 

@@ -8,45 +8,38 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from ewaste import dispatch, orders, pricing
+from ewaste import dispatch
+from ewaste.identity import Actor, Role
 from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.geo import GeoPoint
 from tests.conftest import T0
-from tests.factories import FUTIAN, LONGGANG, World, build_world
+from tests.factories import FUTIAN, LONGGANG, World, assign_to, book, build_world, make_party
 
 DAY = date(2026, 11, 24)  # T0 is 10:00 in Shenzhen on this day
 
 
 def booked(
-    session: Session, world: World, *, at: GeoPoint, hours_ahead: float, length: float = 2
+    session: Session,
+    world: World,
+    *,
+    at: GeoPoint,
+    hours_ahead: float,
+    length: float = 2,
+    items: dict[str, int] | None = None,
+    collector: Actor | None = None,
 ) -> int:
-    quote = pricing.create_quote(
+    """A pickup of household a, assigned by hand to `collector` (default: collector a)."""
+    pickup = book(
         session,
-        actor=world.household_a,
+        world.household_a,
         now=T0,
-        valid_for=timedelta(hours=24),
-        items=[pricing.ItemRequest("tv_flat", 1)],
+        items=items,
+        at=at,
+        starts=T0 + timedelta(hours=hours_ahead),
+        hours=length,
+        address="门牌",
     )
-    start = T0 + timedelta(hours=hours_ahead)
-    pickup = orders.book_pickup(
-        session,
-        actor=world.household_a,
-        quote_id=quote.id,
-        address=f"门牌 {quote.id}",
-        location=at,
-        window=orders.TimeWindow(start, start + timedelta(hours=length)),
-        contact_name="李女士",
-        contact_phone="13800138000",
-        now=T0,
-    )
-    orders.assign_collector(
-        session,
-        actor=world.operator,
-        pickup_id=pickup.id,
-        collector_id=world.collector_a.organisation_id,
-        collector_role="collector",
-        now=T0,
-    )
+    assign_to(session, world, pickup.id, collector or world.collector_a, now=T0)
     return pickup.id
 
 
@@ -135,25 +128,8 @@ def test_an_organisation_that_is_no_collector_has_no_sheet(session: Session, wor
 def test_a_booking_carries_the_volume_time_and_skills_of_its_items(
     session: Session, world: World
 ) -> None:
-    quote = pricing.create_quote(
-        session,
-        actor=world.household_a,
-        now=T0,
-        valid_for=timedelta(hours=24),
-        items=[pricing.ItemRequest("air_conditioner", 1), pricing.ItemRequest("refrigerator", 2)],
-    )
-    start = T0 + timedelta(hours=2)
-    pickup = orders.book_pickup(
-        session,
-        actor=world.household_a,
-        quote_id=quote.id,
-        address="福田区 空调",
-        location=FUTIAN,
-        window=orders.TimeWindow(start, start + timedelta(hours=2)),
-        contact_name="李女士",
-        contact_phone="13800138000",
-        now=T0,
-    )
+    items = {"air_conditioner": 1, "refrigerator": 2}
+    pickup = book(session, world.household_a, now=T0, items=items, at=FUTIAN)
     assert pickup.estimated_litres == 250 + 2 * 600
     assert pickup.service_seconds == 5 * 60 + (40 + 2 * 15) * 60
     assert pickup.skills == {"air_conditioner_removal", "refrigerant"}
@@ -162,9 +138,6 @@ def test_a_booking_carries_the_volume_time_and_skills_of_its_items(
 def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
     session: Session, world: World
 ) -> None:
-    from ewaste.identity import Role
-    from tests.factories import make_party
-
     novice = make_party(session, Role.COLLECTOR, "col-novice", now=T0, at=near(1, 0))
     dispatch.register_collector(
         session,
@@ -173,32 +146,13 @@ def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
         capacity_grams=1_000_000,
         badge="T-NOVICE",
     )
-    quote = pricing.create_quote(
+    booked(
         session,
-        actor=world.household_a,
-        now=T0,
-        valid_for=timedelta(hours=24),
-        items=[pricing.ItemRequest("air_conditioner", 1)],
-    )
-    start = T0 + timedelta(hours=2)
-    pickup = orders.book_pickup(
-        session,
-        actor=world.household_a,
-        quote_id=quote.id,
-        address="福田区 空调",
-        location=near(1, 1),
-        window=orders.TimeWindow(start, start + timedelta(hours=2)),
-        contact_name="李女士",
-        contact_phone="13800138000",
-        now=T0,
-    )
-    orders.assign_collector(
-        session,
-        actor=world.operator,
-        pickup_id=pickup.id,
-        collector_id=novice.organisation_id,
-        collector_role="collector",
-        now=T0,
+        world,
+        at=near(1, 1),
+        hours_ahead=2,
+        items={"air_conditioner": 1},
+        collector=novice,
     )
     sheet = dispatch.route_sheet(
         session, actor=world.operator, collector_id=novice.organisation_id, day=DAY
@@ -209,9 +163,6 @@ def test_a_stop_needing_a_skill_the_collector_lacks_is_flagged(
 def test_a_collector_registers_its_shift_skills_volume_and_station(
     session: Session, world: World
 ) -> None:
-    from ewaste.identity import Role
-    from tests.factories import make_party
-
     newcomer = make_party(session, Role.COLLECTOR, "col-new", now=T0, at=near(2, 2))
     dispatch.register_collector(
         session,
@@ -246,9 +197,6 @@ def test_a_collector_registers_its_shift_skills_volume_and_station(
 def test_a_bad_collector_profile_is_refused_and_nothing_stored(
     session: Session, world: World, change: dict[str, object], error: type[Exception]
 ) -> None:
-    from ewaste.identity import Role
-    from tests.factories import make_party
-
     newcomer = make_party(session, Role.COLLECTOR, "col-bad", now=T0, at=near(2, 2))
     arguments: dict[str, object] = {
         "organisation_id": newcomer.organisation_id,
