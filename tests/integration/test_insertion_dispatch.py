@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ewaste import dispatch, orders
+from ewaste.dispatch.models import CollectorProfile
 from ewaste.identity import Role
 from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint
@@ -112,3 +114,43 @@ def test_a_worker_round_fills_routes_and_keeps_each_day_feasible(
         )
         assert sheet.late == 0
         assert all(not s.missing_skills for s in sheet.stops)
+
+
+def test_a_collector_with_a_service_area_gets_only_pickups_inside_it(
+    session: Session, world: World
+) -> None:
+    # Both factory collectors retire; a local one serves 3 km around Futian only.
+    for collector in (world.collector_a, world.collector_b):
+        session.execute(
+            update(CollectorProfile)
+            .where(CollectorProfile.organisation_id == collector.organisation_id)
+            .values(active=False)
+        )
+    local = make_party(session, Role.COLLECTOR, "col-local", now=T0, at=FUTIAN)
+    dispatch.register_collector(
+        session,
+        organisation_id=local.organisation_id,
+        vehicle=dispatch.Vehicle.VAN,
+        capacity_grams=1_000_000,
+        badge="T-LOCAL",
+        skills=dispatch.SKILLS,
+        area=(FUTIAN, 3_000),
+    )
+    inside = request_pickup(session, world, at=GeoPoint(FUTIAN.lat + 0.01, FUTIAN.lon))
+    assert assign(session, world, inside) == local.organisation_id
+    outside = request_pickup(session, world, at=LONGGANG)
+    with pytest.raises(dispatch.NoEligibleCollector):
+        dispatch.assign_pickup(session, actor=world.operator, pickup_id=outside.id, now=T0)
+
+
+def test_a_service_area_with_a_silly_radius_is_refused(session: Session, world: World) -> None:
+    local = make_party(session, Role.COLLECTOR, "col-tiny", now=T0, at=FUTIAN)
+    with pytest.raises(dispatch.InvalidArea):
+        dispatch.register_collector(
+            session,
+            organisation_id=local.organisation_id,
+            vehicle=dispatch.Vehicle.VAN,
+            capacity_grams=1_000_000,
+            badge="T-TINY",
+            area=(FUTIAN, 5),
+        )

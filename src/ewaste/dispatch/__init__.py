@@ -4,6 +4,7 @@ from ewaste.dispatch.route_sheets import RouteSheet, SheetStop, route_sheet
 from ewaste.dispatch.rules import (
     SKILLS,
     CollectorNotFound,
+    InvalidArea,
     InvalidCapacity,
     InvalidShift,
     InvalidVolume,
@@ -22,6 +23,7 @@ __all__ = [
     "SKILLS",
     "CollectorNotFound",
     "DispatchRound",
+    "InvalidArea",
     "InvalidCapacity",
     "InvalidShift",
     "InvalidVolume",

@@ -58,6 +58,11 @@ def collector_model(
         ),
         shift=(profile.shift_start_minute * 60, profile.shift_end_minute * 60),
         skills=frozenset(s for s in profile.skills.split("|") if s),
+        area=(GeoPoint(profile.area_lat, profile.area_lon), profile.area_radius_m)
+        if profile.area_lat is not None
+        and profile.area_lon is not None
+        and profile.area_radius_m is not None
+        else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.db.base import Base
@@ -21,6 +21,11 @@ class CollectorProfile(Base):
             "AND shift_end_minute <= 1440",
             name="shift_ordered",
         ),
+        CheckConstraint(
+            "(area_lat IS NULL AND area_lon IS NULL AND area_radius_m IS NULL) OR "
+            "(area_lat IS NOT NULL AND area_lon IS NOT NULL AND area_radius_m > 0)",
+            name="area_complete",
+        ),
     )
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
@@ -37,6 +42,11 @@ class CollectorProfile(Base):
     """What the collector may take on, "|"-separated (see routing.Skill)."""
     station_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
     """The station the collector ends the day at (None: the nearest to its base)."""
+    area_lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """Centre of the service area, latitude (None: the whole city)."""
+    area_lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    area_radius_m: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Radius of the service area, metres."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     badge: Mapped[str] = mapped_column(String(20), unique=True)
     """Badge number the household can check at the door."""

@@ -60,6 +60,13 @@ class InvalidVolume(InvalidInput):
     message = "Vehicle volume must be between 1 and 60,000 litres (got {litres})."
 
 
+class InvalidArea(InvalidInput):
+    """A service area whose radius is not between 100 m and 100 km."""
+
+    code = "dispatch.invalid_area"
+    message = "A service area's radius must be between 100 m and 100 km (got {metres} m)."
+
+
 MAX_CAPACITY_GRAMS = 20_000_000
 MAX_LITRES = 60_000
 SKILLS = frozenset({"air_conditioner_removal", "refrigerant", "heavy"})
@@ -78,6 +85,12 @@ def check_skills(skills: frozenset[str]) -> str:
         if skill not in SKILLS:
             raise UnknownSkill(skill=skill, known=", ".join(sorted(SKILLS)))
     return "|".join(sorted(skills))
+
+
+def check_area_radius(metres: int) -> None:
+    """Raise InvalidArea unless 100 m ≤ radius ≤ 100 km."""
+    if not 100 <= metres <= 100_000:
+        raise InvalidArea(metres=metres)
 
 
 def check_volume(litres: int) -> None:

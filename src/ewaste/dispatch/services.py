@@ -14,6 +14,7 @@ from ewaste.dispatch.repository import CollectorRepository
 from ewaste.dispatch.rules import CollectorNotFound, NoEligibleCollector, Vehicle
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import InvalidInput
+from ewaste.kernel.geo import GeoPoint
 from ewaste.routing.insertion import LiveRoute, cheapest_insertion
 
 
@@ -36,13 +37,15 @@ def register_collector(
     shift_minutes: tuple[int, int] = (8 * 60, 20 * 60),
     skills: frozenset[str] = frozenset(),
     station_id: int | None = None,
+    area: tuple[GeoPoint, int] | None = None,
 ) -> CollectorProfile:
     """Give a collector organisation its vehicle profile: what it carries (grams, litres;
     the volume defaults to the vehicle kind's), its working day (minutes after midnight,
-    China time), its skills and the station it ends the day at (None: the nearest).
+    China time), its skills, the station it ends the day at (None: the nearest) and its
+    service area (a centre and a radius in metres; None: the whole city).
 
     Raises CollectorNotFound, InvalidCapacity, InvalidVolume, InvalidShift, UnknownSkill,
-    InvalidInput (no base location, or `station_id` is no station).
+    InvalidArea, InvalidInput (no base location, or `station_id` is no station).
     """
     org = identity.organisation_row(session, organisation_id)
     if org is None or org.role != identity.Role.COLLECTOR.value:
@@ -54,6 +57,8 @@ def register_collector(
     rules.check_volume(litres)
     rules.check_shift(*shift_minutes)
     stored_skills = rules.check_skills(skills)
+    if area is not None:
+        rules.check_area_radius(area[1])
     if station_id is not None:
         station = identity.organisation_row(session, station_id)
         if station is None or station.role != identity.Role.STATION.value:
@@ -69,6 +74,9 @@ def register_collector(
         shift_end_minute=shift_minutes[1],
         skills=stored_skills,
         station_id=station_id,
+        area_lat=area[0].lat if area else None,
+        area_lon=area[0].lon if area else None,
+        area_radius_m=area[1] if area else None,
         active=True,
         badge=badge,
     )

@@ -1,7 +1,8 @@
 """Live insertion: a new pickup goes into the route where it costs the fewest extra metres.
 
 Only stops not yet started may move: each live route says how many of its first stops
-are locked (started or done). A position is feasible when the collector has the skills,
+are locked (started or done). A position is feasible when the pickup lies in the
+collector's service area (if it has one), the collector has the skills,
 both capacities hold for the day's load, the pickup's window is met, and every later
 stop still starts inside its window and the collector reaches the station before the
 shift ends. Later stops are checked in O(1) each with the classic push-forward slack
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ewaste.kernel.geo import EARTH_RADIUS_M, GeoPoint
+from ewaste.kernel.geo import EARTH_RADIUS_M, GeoPoint, haversine_m
 from ewaste.routing.distances import DETOUR_FACTOR
 from ewaste.routing.fleet import Collector, Pickup
 
@@ -61,6 +62,8 @@ def _best_in_route(
 ) -> Insertion | None:
     c = route.collector
     if not pickup.skills <= c.skills:
+        return None
+    if c.area is not None and haversine_m(pickup.at, c.area[0]) > c.area[1]:
         return None
     if sum(p.grams for p in route.stops) + pickup.grams > c.vehicle.capacity_g:
         return None

@@ -63,3 +63,12 @@ def test_the_skills_are_the_routing_skills() -> None:
     from ewaste import routing
 
     assert {s.value for s in routing.Skill} == rules.SKILLS
+
+
+@pytest.mark.parametrize(("metres", "ok"), [(100, True), (100_000, True), (99, False), (0, False)])
+def test_a_service_area_radius_from_100_m_to_100_km_passes(metres: int, ok: bool) -> None:
+    if ok:
+        rules.check_area_radius(metres)
+    else:
+        with pytest.raises(rules.InvalidArea):
+            rules.check_area_radius(metres)
