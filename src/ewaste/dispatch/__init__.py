@@ -1,6 +1,12 @@
 """Dispatch: collector profiles, assignment, and route sheets (routing in ewaste.routing)."""
 
-from ewaste.dispatch.route_sheets import RouteSheet, SheetStop, route_sheet
+from ewaste.dispatch.route_sheets import (
+    RouteSheet,
+    RouteSummary,
+    SheetStop,
+    route_sheet,
+    route_summaries,
+)
 from ewaste.dispatch.rules import (
     SKILLS,
     CollectorNotFound,
@@ -29,6 +35,7 @@ __all__ = [
     "InvalidVolume",
     "NoEligibleCollector",
     "RouteSheet",
+    "RouteSummary",
     "SheetStop",
     "UnknownSkill",
     "Vehicle",
@@ -36,4 +43,5 @@ __all__ = [
     "assign_waiting_pickups",
     "register_collector",
     "route_sheet",
+    "route_summaries",
 ]

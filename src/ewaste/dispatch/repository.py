@@ -20,6 +20,15 @@ class CollectorRepository:
         """The profile of one collector organisation, if any."""
         return self._session.get(CollectorProfile, organisation_id)
 
+    def active(self) -> Sequence[CollectorProfile]:
+        """Every active collector profile, by organisation id (for reading: no lock)."""
+        stmt = (
+            select(CollectorProfile)
+            .where(CollectorProfile.active.is_(True))
+            .order_by(CollectorProfile.organisation_id)
+        )
+        return self._session.scalars(stmt).all()
+
     def active_locked(self) -> Sequence[CollectorProfile]:
         """Every active collector profile, by organisation id, row-locked on PostgreSQL.
 

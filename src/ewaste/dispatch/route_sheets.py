@@ -62,6 +62,44 @@ class RouteSheet:
         return sum(1 for s in self.stops if s.late)
 
 
+@dataclass(frozen=True, slots=True)
+class RouteSummary:
+    """One line of the operator's day: a collector's route in figures."""
+
+    collector_id: int
+    name: str
+    stops: int
+    late: int
+    missing_skills: int
+    distance_m: int
+
+
+def route_summaries(session: Session, *, actor: Actor, day: date) -> list[RouteSummary]:
+    """Every active collector's route of `day`, busiest first (staff only).
+
+    Raises MissingPermission.
+    """
+    actor.require(Permission.STAFF_PICKUP_READ)
+    profiles = CollectorRepository(session).active()
+    names = identity.organisation_labels(session, [p.organisation_id for p in profiles])
+    lines = []
+    for profile in profiles:
+        if profile.organisation_id not in names:
+            continue
+        sheet = route_sheet(session, actor=actor, collector_id=profile.organisation_id, day=day)
+        lines.append(
+            RouteSummary(
+                collector_id=profile.organisation_id,
+                name=names[profile.organisation_id][1],
+                stops=len(sheet.stops),
+                late=sheet.late,
+                missing_skills=sum(1 for s in sheet.stops if s.missing_skills),
+                distance_m=sheet.distance_m if sheet.stops else 0,
+            )
+        )
+    return sorted(lines, key=lambda r: (-r.stops, r.collector_id))
+
+
 def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date) -> RouteSheet:
     """The sheet of `collector_id` for `day` (China time). Collectors see their own, staff
     any. Raises CollectorNotFound (also for another collector's sheet)."""

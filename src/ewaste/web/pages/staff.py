@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from ewaste import analytics, dispatch, orders
 from ewaste.identity import Permission
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.errors import DomainError
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
@@ -33,6 +34,8 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         if may_assign
         else []
     )
+    today = ctx.now.astimezone(CHINA_TIME).date()
+    routes = dispatch.route_summaries(ctx.session, actor=ctx.actor, day=today) if may_assign else []
     return render(
         request,
         "staff.html",
@@ -43,6 +46,8 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         may_assign=may_assign,
         may_write_prices=ctx.actor.can(Permission.STAFF_PRICE_WRITE),
         waiting=sorted(waiting, key=lambda p: (p.window_start, p.id)),
+        routes=routes,
+        today=today,
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
     )
@@ -55,7 +60,7 @@ def assign_pickup(
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:
-    """Assign a waiting pickup to the nearest eligible collector (same service as the API)."""
+    """Assign a waiting pickup where it costs least in a route (same service as the API)."""
     try:
         dispatch.assign_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
     except DomainError as err:

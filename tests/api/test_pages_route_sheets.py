@@ -1,0 +1,72 @@
+"""Route sheets as pages: the collector's own sheet, the operator's routes of the day with
+a link to each sheet, and nobody else's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from ewaste.kernel.clock import FrozenClock
+from ewaste.kernel.geo import GeoPoint
+from tests.api.test_pages_auth import login_as
+from tests.factories import FUTIAN, World, assign_to, book, build_world
+
+
+@pytest.fixture
+def world(session: Session, clock: FrozenClock) -> World:
+    return build_world(session, now=clock.now())
+
+
+def test_the_operator_sees_todays_routes_and_opens_a_sheet(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()  # 10:00 in Shenzhen, 2026-11-24
+    for k, hours in enumerate((2, 4)):
+        pickup = book(
+            session,
+            world.household_a,
+            now=now,
+            at=GeoPoint(FUTIAN.lat + 0.01 * k, FUTIAN.lon),
+            starts=now + timedelta(hours=hours),
+            address=f"福田区 {k} 号",
+        )
+        assign_to(session, world, pickup.id, world.collector_a, now=now)
+    collector = world.collector_a.organisation_id
+    session.commit()
+
+    login_as(app_client, "operator")
+    home = app_client.get("/")
+    assert home.status_code == 200
+    assert "今日路线" in home.text
+    link = f"/collectors/{collector}/route?day=2026-11-24"
+    assert f'href="{link}"' in home.text
+    assert f'id="route-{collector}"' in home.text
+
+    sheet = app_client.get(link)
+    assert sheet.status_code == 200
+    assert sheet.text.index("福田区 0 号") < sheet.text.index("福田区 1 号")
+    assert 'id="route-map"' in sheet.text
+    assert "/static/vendor/leaflet/leaflet.js" in sheet.text
+
+
+def test_a_collector_opens_its_own_sheet_but_not_anothers(
+    app_client: TestClient, world: World
+) -> None:
+    login_as(app_client, "col-a")
+    own = app_client.get(f"/collectors/{world.collector_a.organisation_id}/route")
+    assert own.status_code == 200
+    assert "当天没有上门订单" in own.text
+    other = app_client.get(f"/collectors/{world.collector_b.organisation_id}/route")
+    assert other.status_code == 404
+
+
+def test_a_household_has_no_routes_section_and_no_sheet(
+    app_client: TestClient, world: World
+) -> None:
+    login_as(app_client, "home-a")
+    assert "今日路线" not in app_client.get("/").text
+    refused = app_client.get(f"/collectors/{world.collector_a.organisation_id}/route")
+    assert refused.status_code == 404
