@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ewaste import orders, pricing
 from ewaste.catalog.datafiles import catalogue
-from ewaste.kernel.clock import FrozenClock
+from ewaste.kernel.clock import CHINA_TIME, FrozenClock
 from ewaste.kernel.money import Money, format_money, round_minor
 from ewaste.web.pages.breakdown import exact_yuan, price_text, shorten
 from tests.api.test_pages_auth import login_as
@@ -323,6 +323,14 @@ class TestWhyThisPrice:
             assert f'id="version-{input_id}"' in text
         assert text.count('<tr class="line ') == len(quote.lines)
         assert "¥13.50/kg" in text
+        # Each version says when it came into force and for which region.
+        versions = pricing.price_versions(session, quote.input_ids)
+        assert set(versions) == set(quote.input_ids)
+        for input_id, version in versions.items():
+            row = text[text.index(f'id="version-{input_id}"') :].split("</tr>", 1)[0]
+            day = version.effective_from.astimezone(CHINA_TIME).date().isoformat()
+            assert f'<td class="effective">{day}</td>' in row
+            assert ("全国" if version.region == "*" else "深圳") in row
         app_client.cookies.set("lang", "en")
         english = app_client.get(f"/quotes/{quote.id}").text
         assert "Why this price?" in english

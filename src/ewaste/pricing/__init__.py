@@ -40,6 +40,7 @@ from ewaste.pricing.services import (
     load_seed_prices,
     price_history,
     price_items,
+    price_versions,
     record_price_input,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "price_history",
     "price_index",
     "price_items",
+    "price_versions",
     "quote_by_id",
     "record_price_input",
 ]

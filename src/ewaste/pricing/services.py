@@ -20,7 +20,7 @@ from ewaste.kernel.geo import GeoPoint, haversine_m
 from ewaste.kernel.money import Money, round_minor
 from ewaste.pricing import rules
 from ewaste.pricing.access import access_quote
-from ewaste.pricing.book import PriceBookCache, build_price_book
+from ewaste.pricing.book import PriceBookCache, build_price_book, price_inputs_by_ids
 from ewaste.pricing.engine import Priced, QuoteLine, item_lines, price_quote
 from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
 from ewaste.pricing.queries import (
@@ -230,6 +230,11 @@ def import_price_csv(session: Session, *, actor: Actor, text: str, now: datetime
     if count == 0:
         raise rules.InvalidPriceInput(problem="the file has no rows")
     return count
+
+
+def price_versions(session: Session, ids: Sequence[int]) -> dict[int, PriceInputView]:
+    """The price input versions with these ids (public: prices are open), by id."""
+    return {i: price_input_view(row) for i, row in price_inputs_by_ids(session, ids).items()}
 
 
 def price_history(

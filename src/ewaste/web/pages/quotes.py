@@ -89,7 +89,16 @@ def why_this_price(
             quote_id=quote_id,
             error=message,
         )
-    return render(request, "quote.html", ctx=ctx, quote=quote, quote_id=quote.id, error=None)
+    versions = pricing.price_versions(ctx.session, quote.input_ids)
+    return render(
+        request,
+        "quote.html",
+        ctx=ctx,
+        quote=quote,
+        quote_id=quote.id,
+        versions=versions,
+        error=None,
+    )
 
 
 def _form(
