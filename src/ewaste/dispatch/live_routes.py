@@ -119,14 +119,38 @@ def route_of(
     now: datetime,
 ) -> tuple[LiveRoute, list[routing.Pickup], dict[int, orders.PickupView]]:
     """A collector's live route of `day`, the stops that fit nowhere, and the pickups."""
-    midnight = midnight_of(day)
+    window_from, window_to = _day_span(day)
     views = orders.open_pickups_of_collector(
-        session,
-        collector_id=collector.id,
-        window_from=midnight.astimezone(UTC),
-        window_to=(midnight + timedelta(days=1)).astimezone(UTC),
+        session, collector_id=collector.id, window_from=window_from, window_to=window_to
     )
+    route, misfits = _route(collector, views, day=day, now=now)
+    return route, misfits, {p.id: p for p in views}
+
+
+def routes_of_day(
+    session: Session, collectors: Sequence[routing.Collector], *, day: date, now: datetime
+) -> dict[int, LiveRoute]:
+    """Every collector's live route of `day`, from one query for all their pickups."""
+    window_from, window_to = _day_span(day)
+    by_collector = orders.open_pickups_by_collector(
+        session, window_from=window_from, window_to=window_to
+    )
+    return {c.id: _route(c, by_collector.get(c.id, []), day=day, now=now)[0] for c in collectors}
+
+
+def _day_span(day: date) -> tuple[datetime, datetime]:
+    midnight = midnight_of(day)
+    return midnight.astimezone(UTC), (midnight + timedelta(days=1)).astimezone(UTC)
+
+
+def _route(
+    collector: routing.Collector,
+    views: Sequence[orders.PickupView],
+    *,
+    day: date,
+    now: datetime,
+) -> tuple[LiveRoute, list[routing.Pickup]]:
+    midnight = midnight_of(day)
     started = [pickup_model(p, midnight) for p in views if p.status in AT_THE_DOOR]
     waiting = [pickup_model(p, midnight) for p in views if p.status not in AT_THE_DOOR]
-    route, misfits = order_stops(collector, started, waiting, now_s=now_seconds(day, now))
-    return route, misfits, {p.id: p for p in views}
+    return order_stops(collector, started, waiting, now_s=now_seconds(day, now))

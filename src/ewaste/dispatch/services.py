@@ -155,23 +155,31 @@ class _Board:
             for profile in CollectorRepository(session).active_locked()
             if profile.organisation_id in bases
         ]
-        self._routes: dict[tuple[int, date], LiveRoute] = {}
+        self._days: dict[date, dict[int, LiveRoute]] = {}
+        self._stale: set[tuple[int, date]] = set()
 
     def best_for(self, pickup: orders.PickupView) -> int | None:
         """The collector whose route of the pickup's day takes it for the fewest metres."""
         day = live_routes.china_day(pickup.window_start)
         candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
-        routes = [self._route(c, day) for c in self._collectors]
+        routes = self._routes_of(day)
         found = cheapest_insertion(routes, candidate, now_s=live_routes.now_seconds(day, self._now))
         return found.collector_id if found is not None else None
 
     def forget(self, collector_id: int, day: date) -> None:
         """The collector's route of `day` changed: rebuild it when next needed."""
-        self._routes.pop((collector_id, day), None)
+        self._stale.add((collector_id, day))
 
-    def _route(self, collector: routing.Collector, day: date) -> LiveRoute:
-        key = (collector.id, day)
-        if key not in self._routes:
-            route, _, _ = live_routes.route_of(self._session, collector, day=day, now=self._now)
-            self._routes[key] = route
-        return self._routes[key]
+    def _routes_of(self, day: date) -> list[LiveRoute]:
+        if day not in self._days:
+            self._days[day] = live_routes.routes_of_day(
+                self._session, self._collectors, day=day, now=self._now
+            )
+        routes = self._days[day]
+        for collector in self._collectors:
+            if (collector.id, day) in self._stale:
+                routes[collector.id], _, _ = live_routes.route_of(
+                    self._session, collector, day=day, now=self._now
+                )
+                self._stale.discard((collector.id, day))
+        return [routes[c.id] for c in self._collectors]

@@ -10,6 +10,7 @@ from ewaste.orders.adjustments import (
 )
 from ewaste.orders.queries import (
     PickupView,
+    open_pickups_by_collector,
     open_pickups_of_collector,
     pickup_counts_by_status,
     pickups_for,
@@ -65,6 +66,7 @@ __all__ = [
     "decide_adjustments",
     "expire_unconfirmed_pickups",
     "get_pickup",
+    "open_pickups_by_collector",
     "open_pickups_of_collector",
     "pickup_counts_by_status",
     "pickups_for",

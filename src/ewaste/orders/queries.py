@@ -93,17 +93,32 @@ def open_pickups_of_collector(
     session: Session, *, collector_id: int, window_from: datetime, window_to: datetime
 ) -> Sequence[PickupView]:
     """A collector's pickups still to collect whose window overlaps [from, to), by window."""
-    stmt = (
+    stmt = _open_in(window_from, window_to).where(Pickup.collector_id == collector_id)
+    return [pickup_view(p) for p in session.scalars(stmt)]
+
+
+def open_pickups_by_collector(
+    session: Session, *, window_from: datetime, window_to: datetime
+) -> dict[int, list[PickupView]]:
+    """Every collector's pickups still to collect whose window overlaps [from, to), in one
+    statement, by collector and window."""
+    grouped: dict[int, list[PickupView]] = {}
+    for pickup in session.scalars(_open_in(window_from, window_to)):
+        if pickup.collector_id is not None:
+            grouped.setdefault(pickup.collector_id, []).append(pickup_view(pickup))
+    return grouped
+
+
+def _open_in(window_from: datetime, window_to: datetime) -> Select[Pickup]:
+    return (
         select(Pickup)
         .where(
-            Pickup.collector_id == collector_id,
             Pickup.status.in_(("assigned", "adjustment_proposed")),
             Pickup.window_end > window_from,
             Pickup.window_start < window_to,
         )
         .order_by(Pickup.window_start, Pickup.id)
     )
-    return [pickup_view(p) for p in session.scalars(stmt)]
 
 
 def pickup_counts_by_status(session: Session) -> dict[str, int]:
