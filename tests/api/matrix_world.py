@@ -52,6 +52,8 @@ class Side:
 
     quote_open: int
     pickup_requested: int
+    offer_open: int
+    """An open offer to this side's collector, of a pickup waiting on this side."""
     pickup_assigned: int
     pickup_adjusting: int
     pickup_collected: int
@@ -133,6 +135,12 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         items=[pricing.ItemRequest("tv_flat", 1)],
     )
     requested = book(session, household, now=now, at=place)
+    offered = book(session, household, now=now, at=place)
+    own_collector = _collector_id(world, side)
+    offers = dispatch.offer_pickup(
+        session, actor=world.operator, pickup_id=offered.id, now=now, collectors=2
+    )
+    offer_open = next(o.id for o in offers if o.collector_id == own_collector)
     assigned = book(session, household, now=now, at=place)
     dispatch.assign_pickup(session, actor=world.operator, pickup_id=assigned.id, now=now)
 
@@ -173,6 +181,7 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
     return Side(
         quote_open=quote.id,
         pickup_requested=requested.id,
+        offer_open=offer_open,
         pickup_assigned=assigned.id,
         pickup_adjusting=adjusting.id,
         pickup_collected=with_collector.pickup.id,
@@ -438,6 +447,16 @@ BUILDERS: dict[Route, Builder] = {
         },
     ),
     ("GET", "/api/collectors/{collector_id}/route"): _route_sheet,
+    ("POST", "/api/pickups/{pickup_id}/offers"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_requested')}/offers", {"collectors": 2}
+    ),
+    ("GET", "/api/offers"): lambda mw, role, case: Call("/api/offers"),
+    ("POST", "/api/offers/{offer_id}/accept"): lambda mw, role, case: Call(
+        f"/api/offers/{_pick(mw, case, 'offer_open')}/accept"
+    ),
+    ("POST", "/api/offers/{offer_id}/decline"): lambda mw, role, case: Call(
+        f"/api/offers/{_pick(mw, case, 'offer_open')}/decline"
+    ),
     ("POST", "/api/prices/import"): lambda mw, role, case: Call(
         "/api/prices/import",
         {

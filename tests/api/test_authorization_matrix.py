@@ -389,6 +389,47 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "operator": {"own": 200, "other": 200, "missing": 404},
         "regulator": {"own": 404, "other": 404, "missing": 404},
     },
+    # Offers: staff offer a waiting pickup; the collector it is addressed to answers.
+    ("POST", "/api/pickups/{pickup_id}/offers"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 201, "other": 201, "missing": 404},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("GET", "/api/offers"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 403, "other": NA, "missing": NA},
+    },
+    ("POST", "/api/offers/{offer_id}/accept"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    ("POST", "/api/offers/{offer_id}/decline"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
     ("GET", "/api/accounts/me"): {
         "anonymous": {"own": 401, "other": NA, "missing": NA},
         "household": {"own": 200, "other": NA, "missing": NA},
@@ -662,6 +703,9 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("POST", "/api/lots/{lot_id}/ship"): "station",
     ("POST", "/api/lots/{lot_id}/receive"): "plant",
     ("GET", "/api/collectors/{collector_id}/route"): "operator",
+    ("POST", "/api/pickups/{pickup_id}/offers"): "operator",
+    ("POST", "/api/offers/{offer_id}/accept"): "collector",
+    ("POST", "/api/offers/{offer_id}/decline"): "collector",
 }
 # Ids beyond what a row id can be (PostgreSQL integer: 2^31 - 1) are refused as invalid
 # input by the API's declared id types, on both databases, before any query runs.

@@ -1,5 +1,13 @@
 """Dispatch: collector profiles, assignment, and route sheets (routing in ewaste.routing)."""
 
+from ewaste.dispatch.offers import (
+    OfferView,
+    accept_offer,
+    decline_offer,
+    expire_offers,
+    offer_pickup,
+    open_offers,
+)
 from ewaste.dispatch.route_sheets import (
     RouteSheet,
     RouteSummary,
@@ -8,13 +16,19 @@ from ewaste.dispatch.route_sheets import (
     route_summaries,
 )
 from ewaste.dispatch.rules import (
+    MAX_OFFER_MINUTES,
+    MAX_OFFERED,
     SKILLS,
+    AlreadyOffered,
     CollectorNotFound,
     InvalidArea,
     InvalidCapacity,
+    InvalidOffer,
     InvalidShift,
     InvalidVolume,
     NoEligibleCollector,
+    OfferClosed,
+    OfferNotFound,
     UnknownSkill,
     Vehicle,
 )
@@ -26,21 +40,33 @@ from ewaste.dispatch.services import (
 )
 
 __all__ = [
+    "MAX_OFFERED",
+    "MAX_OFFER_MINUTES",
     "SKILLS",
+    "AlreadyOffered",
     "CollectorNotFound",
     "DispatchRound",
     "InvalidArea",
     "InvalidCapacity",
+    "InvalidOffer",
     "InvalidShift",
     "InvalidVolume",
     "NoEligibleCollector",
+    "OfferClosed",
+    "OfferNotFound",
+    "OfferView",
     "RouteSheet",
     "RouteSummary",
     "SheetStop",
     "UnknownSkill",
     "Vehicle",
+    "accept_offer",
     "assign_pickup",
     "assign_waiting_pickups",
+    "decline_offer",
+    "expire_offers",
+    "offer_pickup",
+    "open_offers",
     "register_collector",
     "route_sheet",
     "route_summaries",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.db.base import Base
+from ewaste.db.types import UTCDateTime
+from ewaste.dispatch.rules import OfferEvent, OfferStatus, next_offer_status
 
 
 class CollectorProfile(Base):
@@ -50,3 +54,37 @@ class CollectorProfile(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     badge: Mapped[str] = mapped_column(String(20), unique=True)
     """Badge number the household can check at the door."""
+
+
+_OFFER_STATUSES = ", ".join(f"'{s.value}'" for s in OfferStatus)
+
+
+class PickupOffer(Base):
+    """A waiting pickup offered to one collector until `expires_at`; the first of the
+    collectors it was offered to who accepts takes it."""
+
+    __tablename__ = "pickup_offer"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_OFFER_STATUSES})", name="status_known"),
+        CheckConstraint("offered_at < expires_at", name="expiry_after_offer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pickup_id: Mapped[int] = mapped_column(ForeignKey("pickup.id"), index=True)
+    collector_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    offered_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    """The operator who offered it: the assignment is made in their name on acceptance."""
+    added_m: Mapped[int] = mapped_column(Integer)
+    """Extra metres the pickup adds to this collector's route (its rank among the offers)."""
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: OfferEvent, *, now: datetime) -> None:
+        """Move along the offer's state table (OfferClosed unless it is open)."""
+        self.status = next_offer_status(self.id, OfferStatus(self.status), event).value
+        self.decided_at = now

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
-from ewaste.kernel.errors import Conflict, InvalidInput, NotFound
+from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 
 
 class Vehicle(StrEnum):
@@ -103,3 +104,80 @@ def check_capacity(grams: int) -> None:
     """Raise InvalidCapacity unless 1 kg ≤ capacity ≤ 20 t."""
     if not 1000 <= grams <= MAX_CAPACITY_GRAMS:
         raise InvalidCapacity(grams=grams)
+
+
+# --- offers: a pickup offered to a few collectors, the first to accept takes it ----------
+
+
+class OfferStatus(StrEnum):
+    """Where an offer stands."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    """Another collector accepted first, or the pickup was assigned otherwise."""
+
+
+class OfferEvent(StrEnum):
+    """What can happen to an open offer."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    EXPIRE = "expire"
+    WITHDRAW = "withdraw"
+
+
+OFFER_TRANSITIONS: Final[dict[tuple[OfferStatus, OfferEvent], OfferStatus]] = {
+    (OfferStatus.OPEN, OfferEvent.ACCEPT): OfferStatus.ACCEPTED,
+    (OfferStatus.OPEN, OfferEvent.DECLINE): OfferStatus.DECLINED,
+    (OfferStatus.OPEN, OfferEvent.EXPIRE): OfferStatus.EXPIRED,
+    (OfferStatus.OPEN, OfferEvent.WITHDRAW): OfferStatus.WITHDRAWN,
+}
+
+
+class OfferNotFound(NotFound):
+    """No such offer, or it is addressed to another collector."""
+
+    code = "dispatch.offer_not_found"
+    message = "Offer {offer_id} not found."
+
+
+class OfferClosed(IllegalTransition):
+    """The offer can no longer be answered: taken by another, declined, or expired."""
+
+    code = "dispatch.offer_closed"
+    message = "Offer {offer_id} is {status}: it can no longer be answered."
+
+
+class AlreadyOffered(Conflict):
+    """The pickup is already offered and waiting for an answer."""
+
+    code = "dispatch.already_offered"
+    message = "Pickup {pickup_id} is already offered; wait for the answers or their expiry."
+
+
+class InvalidOffer(InvalidInput):
+    """An offer to too few or too many collectors, or for too short or long a time."""
+
+    code = "dispatch.invalid_offer"
+    message = "Offer a pickup to 1–{most} collectors for 1–{minutes} minutes."
+
+
+MAX_OFFERED: Final = 10
+MAX_OFFER_MINUTES: Final = 120
+
+
+def next_offer_status(offer_id: int, status: OfferStatus, event: OfferEvent) -> OfferStatus:
+    """The status after `event`. Raises OfferClosed unless the offer is open."""
+    after = OFFER_TRANSITIONS.get((status, event))
+    if after is None:
+        raise OfferClosed(offer_id=offer_id, status=status.value)
+    return after
+
+
+def check_offer(collectors: int, minutes: int) -> None:
+    """Raise InvalidOffer unless 1 ≤ collectors ≤ 10 and 1 ≤ minutes ≤ 120."""
+    if not (1 <= collectors <= MAX_OFFERED and 1 <= minutes <= MAX_OFFER_MINUTES):
+        raise InvalidOffer(most=MAX_OFFERED, minutes=MAX_OFFER_MINUTES)

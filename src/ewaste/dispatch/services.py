@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import custody, identity, orders, routing
-from ewaste.dispatch import live_routes, rules
+from ewaste import identity, orders, routing
+from ewaste.dispatch import live_routes, offers, rules
+from ewaste.dispatch.board import Board
 from ewaste.dispatch.models import CollectorProfile
-from ewaste.dispatch.repository import CollectorRepository
+from ewaste.dispatch.repository import CollectorRepository, OfferRepository
 from ewaste.dispatch.rules import CollectorNotFound, NoEligibleCollector, Vehicle
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.geo import GeoPoint
-from ewaste.routing.insertion import LiveRoute, cheapest_insertion
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +94,10 @@ def assign_pickup(
     """
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
     pickup = orders.get_pickup(session, actor=actor, pickup_id=pickup_id)
-    chosen = _Board(session, now).best_for(pickup)
+    chosen = Board(session, now).best_for(pickup)
     if chosen is None:
         raise NoEligibleCollector(grams=pickup.estimated_grams, pickup_id=pickup_id)
-    return orders.assign_collector(
+    assigned = orders.assign_collector(
         session,
         actor=actor,
         pickup_id=pickup_id,
@@ -105,6 +105,8 @@ def assign_pickup(
         collector_role=identity.Role.COLLECTOR.value,
         now=now,
     )
+    offers.withdraw_offers(session, pickup_id=pickup_id, now=now)
+    return assigned
 
 
 def assign_waiting_pickups(
@@ -113,9 +115,12 @@ def assign_waiting_pickups(
     """Insert every waiting pickup, oldest window first, into the live route where it
     costs least; a pickup no route can take stays waiting."""
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
-    board = _Board(session, now)
+    board = Board(session, now)
+    offered = OfferRepository(session).open_pickup_ids()
     assigned = unassigned = 0
     for pickup in orders.waiting_pickups(session, now=now, limit=limit):
+        if pickup.id in offered:
+            continue  # waiting for a collector's answer (dispatch/offers.py)
         chosen = board.best_for(pickup)
         if chosen is None:
             unassigned += 1
@@ -131,55 +136,3 @@ def assign_waiting_pickups(
         board.forget(chosen, live_routes.china_day(pickup.window_start))
         assigned += 1
     return DispatchRound(assigned, unassigned)
-
-
-class _Board:
-    """The active collectors (profiles row-locked on PostgreSQL, so two assignment rounds
-    cannot fill the same route from one snapshot) and their live routes, built lazily."""
-
-    def __init__(self, session: Session, now: datetime) -> None:
-        self._session = session
-        self._now = now
-        carried = custody.held_grams_by_holder(
-            session, status=custody.UnitStatus.WITH_COLLECTOR.value
-        )
-        stations = identity.locations_by_role(session, "station")
-        bases = identity.locations_by_role(session, "collector")
-        self._collectors = [
-            live_routes.collector_model(
-                profile,
-                bases[profile.organisation_id],
-                stations,
-                carried_grams=carried.get(profile.organisation_id, 0),
-            )
-            for profile in CollectorRepository(session).active_locked()
-            if profile.organisation_id in bases
-        ]
-        self._days: dict[date, dict[int, LiveRoute]] = {}
-        self._stale: set[tuple[int, date]] = set()
-
-    def best_for(self, pickup: orders.PickupView) -> int | None:
-        """The collector whose route of the pickup's day takes it for the fewest metres."""
-        day = live_routes.china_day(pickup.window_start)
-        candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
-        routes = self._routes_of(day)
-        found = cheapest_insertion(routes, candidate, now_s=live_routes.now_seconds(day, self._now))
-        return found.collector_id if found is not None else None
-
-    def forget(self, collector_id: int, day: date) -> None:
-        """The collector's route of `day` changed: rebuild it when next needed."""
-        self._stale.add((collector_id, day))
-
-    def _routes_of(self, day: date) -> list[LiveRoute]:
-        if day not in self._days:
-            self._days[day] = live_routes.routes_of_day(
-                self._session, self._collectors, day=day, now=self._now
-            )
-        routes = self._days[day]
-        for collector in self._collectors:
-            if (collector.id, day) in self._stale:
-                routes[collector.id], _, _ = live_routes.route_of(
-                    self._session, collector, day=day, now=self._now
-                )
-                self._stale.discard((collector.id, day))
-        return [routes[c.id] for c in self._collectors]

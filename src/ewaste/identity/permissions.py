@@ -20,6 +20,7 @@ class Permission(StrEnum):
     HOUSEHOLD_PICKUP_DECIDE = "household:pickup:decide"
     COLLECTOR_PICKUP_READ = "collector:pickup:read"
     COLLECTOR_PICKUP_COLLECT = "collector:pickup:collect"
+    COLLECTOR_OFFER_RESPOND = "collector:offer:respond"
     STATION_UNIT_RECEIVE = "station:unit:receive"
     STATION_LOT_CREATE = "station:lot:create"
     STATION_LOT_READ = "station:lot:read"
@@ -61,7 +62,11 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
         Permission.HOUSEHOLD_PICKUP_DECIDE,
     },
     Role.COLLECTOR: _EVERY_PARTY
-    | {Permission.COLLECTOR_PICKUP_READ, Permission.COLLECTOR_PICKUP_COLLECT},
+    | {
+        Permission.COLLECTOR_PICKUP_READ,
+        Permission.COLLECTOR_PICKUP_COLLECT,
+        Permission.COLLECTOR_OFFER_RESPOND,
+    },
     Role.STATION: _EVERY_PARTY
     | {
         Permission.STATION_UNIT_RECEIVE,

@@ -12,6 +12,7 @@ from ewaste.orders.queries import (
     PickupView,
     open_pickups_by_collector,
     open_pickups_of_collector,
+    pickup_by_id,
     pickup_counts_by_status,
     pickups_for,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "get_pickup",
     "open_pickups_by_collector",
     "open_pickups_of_collector",
+    "pickup_by_id",
     "pickup_counts_by_status",
     "pickups_for",
     "propose_adjustments",

@@ -89,6 +89,13 @@ def pickups_for(
     return [pickup_view(p) for p in session.scalars(stmt)]
 
 
+def pickup_by_id(session: Session, pickup_id: int) -> PickupView | None:
+    """A pickup by id for other domains that have already checked access to what holds it
+    (e.g. an offer addressed to the caller)."""
+    pickup = session.get(Pickup, pickup_id)
+    return pickup_view(pickup) if pickup is not None else None
+
+
 def open_pickups_of_collector(
     session: Session, *, collector_id: int, window_from: datetime, window_to: datetime
 ) -> Sequence[PickupView]:

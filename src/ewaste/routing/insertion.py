@@ -57,6 +57,19 @@ def cheapest_insertion(
     return best
 
 
+def insertions(
+    routes: Sequence[LiveRoute],
+    pickup: Pickup,
+    *,
+    now_s: int,
+    detour: float = DETOUR_FACTOR,
+) -> list[Insertion]:
+    """The cheapest feasible place in each route that can take `pickup`, cheapest first
+    (ties: lower collector id)."""
+    found = [_best_in_route(r, pickup, now_s=now_s, detour=detour) for r in routes]
+    return sorted((f for f in found if f is not None), key=lambda f: (f.added_m, f.collector_id))
+
+
 def _best_in_route(
     route: LiveRoute, pickup: Pickup, *, now_s: int, detour: float
 ) -> Insertion | None:

@@ -42,6 +42,10 @@ def _expire_pickups(session: Session, now: datetime) -> int:
     return orders.expire_unconfirmed_pickups(session, now=now, limit=BATCH)
 
 
+def _expire_offers(session: Session, now: datetime) -> int:
+    return dispatch.expire_offers(session, now=now, limit=BATCH)
+
+
 def _assign_pickups(session: Session, now: datetime) -> int:
     try:
         operator = identity.first_operator(session)
@@ -53,6 +57,7 @@ def _assign_pickups(session: Session, now: datetime) -> int:
 JOBS: tuple[Job, ...] = (
     Job("expire_quotes", _expire_quotes),
     Job("expire_pickups", _expire_pickups),
+    Job("expire_offers", _expire_offers),
     Job("assign_pickups", _assign_pickups),
 )
 

@@ -72,3 +72,52 @@ def test_a_service_area_radius_from_100_m_to_100_km_passes(metres: int, ok: bool
     else:
         with pytest.raises(rules.InvalidArea):
             rules.check_area_radius(metres)
+
+
+# --- offers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "after"),
+    [
+        (rules.OfferEvent.ACCEPT, rules.OfferStatus.ACCEPTED),
+        (rules.OfferEvent.DECLINE, rules.OfferStatus.DECLINED),
+        (rules.OfferEvent.EXPIRE, rules.OfferStatus.EXPIRED),
+        (rules.OfferEvent.WITHDRAW, rules.OfferStatus.WITHDRAWN),
+    ],
+)
+def test_an_open_offer_moves_on_every_event(
+    event: rules.OfferEvent, after: rules.OfferStatus
+) -> None:
+    assert rules.next_offer_status(7, rules.OfferStatus.OPEN, event) is after
+
+
+@pytest.mark.parametrize(
+    "status", [s for s in rules.OfferStatus if s is not rules.OfferStatus.OPEN]
+)
+@pytest.mark.parametrize("event", list(rules.OfferEvent))
+def test_a_closed_offer_moves_no_more(status: rules.OfferStatus, event: rules.OfferEvent) -> None:
+    with pytest.raises(rules.OfferClosed) as closed:
+        rules.next_offer_status(7, status, event)
+    assert closed.value.context == {"offer_id": 7, "status": status.value}
+
+
+@pytest.mark.parametrize(
+    ("collectors", "minutes", "ok"),
+    [
+        (1, 1, True),
+        (10, 120, True),
+        (0, 10, False),
+        (11, 10, False),
+        (3, 0, False),
+        (3, 121, False),
+    ],
+)
+def test_an_offer_goes_to_one_to_ten_collectors_for_up_to_two_hours(
+    collectors: int, minutes: int, ok: bool
+) -> None:
+    if ok:
+        rules.check_offer(collectors, minutes)
+    else:
+        with pytest.raises(rules.InvalidOffer):
+            rules.check_offer(collectors, minutes)

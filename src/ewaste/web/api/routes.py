@@ -1,14 +1,15 @@
-"""Route sheets: a collector's stops for a day in driving order, with ETAs, for the map."""
+"""Dispatch: route sheets (a collector's stops of a day with ETAs) and offers of pickups."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ewaste import dispatch
 from ewaste.kernel.clock import CHINA_TIME
+from ewaste.web.api.pickups import PickupOut
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext, api_context
 
@@ -100,3 +101,88 @@ def route_sheet(
         day=day or ctx.now.astimezone(CHINA_TIME).date(),
     )
     return RouteSheetOut.of(sheet)
+
+
+class OfferIn(BaseModel):
+    """To how many collectors, for how long."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collectors: StrictInt = Field(default=3, ge=1, le=dispatch.MAX_OFFERED)
+    minutes: StrictInt = Field(default=10, ge=1, le=dispatch.MAX_OFFER_MINUTES)
+
+
+class OfferOut(BaseModel):
+    """An offer of a waiting pickup to one collector."""
+
+    id: int
+    pickup_id: int
+    collector_id: int
+    added_m: int = Field(description="Extra metres the pickup adds to this collector's route")
+    offered_at: datetime
+    expires_at: datetime
+    status: str
+    window_start: datetime
+    window_end: datetime
+    estimated_grams: int
+
+    @classmethod
+    def of(cls, offer: dispatch.OfferView) -> OfferOut:
+        """Render an offer."""
+        return cls(
+            id=offer.id,
+            pickup_id=offer.pickup_id,
+            collector_id=offer.collector_id,
+            added_m=offer.added_m,
+            offered_at=offer.offered_at,
+            expires_at=offer.expires_at,
+            status=offer.status,
+            window_start=offer.window_start,
+            window_end=offer.window_end,
+            estimated_grams=offer.estimated_grams,
+        )
+
+
+@router.post("/pickups/{pickup_id}/offers", response_model=list[OfferOut], status_code=201)
+def offer_pickup(
+    pickup_id: PathId,
+    body: OfferIn | None = None,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> list[OfferOut]:
+    """Offer a waiting pickup to the collectors whose routes take it most cheaply (staff)."""
+    wanted = body or OfferIn()
+    offers = dispatch.offer_pickup(
+        ctx.session,
+        actor=ctx.actor,
+        pickup_id=pickup_id,
+        now=ctx.now,
+        collectors=wanted.collectors,
+        minutes=wanted.minutes,
+    )
+    return [OfferOut.of(o) for o in offers]
+
+
+@router.get("/offers", response_model=list[OfferOut])
+def list_offers(ctx: RequestContext = Depends(api_context, scope="function")) -> list[OfferOut]:
+    """Open offers: the collector's own, or all of them for staff."""
+    return [OfferOut.of(o) for o in dispatch.open_offers(ctx.session, actor=ctx.actor)]
+
+
+@router.post("/offers/{offer_id}/accept", response_model=PickupOut)
+def accept_offer(
+    offer_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> PickupOut:
+    """Take the offered pickup (the first collector to accept gets it)."""
+    return PickupOut.of(
+        dispatch.accept_offer(ctx.session, actor=ctx.actor, offer_id=offer_id, now=ctx.now)
+    )
+
+
+@router.post("/offers/{offer_id}/decline", response_model=OfferOut)
+def decline_offer(
+    offer_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> OfferOut:
+    """Turn the offer down."""
+    return OfferOut.of(
+        dispatch.decline_offer(ctx.session, actor=ctx.actor, offer_id=offer_id, now=ctx.now)
+    )

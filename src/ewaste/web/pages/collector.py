@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from ewaste import catalog, custody, orders, pricing
+from ewaste import catalog, custody, dispatch, orders, pricing
 from ewaste.custody import UnitStatus
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
@@ -60,6 +60,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         status=failure.status if failure else 200,
         failure=failure,
         jobs=jobs,
+        offers=dispatch.open_offers(ctx.session, actor=ctx.actor),
         carrying=carrying,
         carrying_grams=sum(u.door_grams for u in carrying),
     )
@@ -95,3 +96,33 @@ def collect_pickup(
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, f"collect-{pickup_id}", err, form))
     return see_other("/#carrying")
+
+
+@router.post("/offers/{offer_id}/accept", name="page_accept_offer")
+def accept_offer(
+    request: Request,
+    offer_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Take an offered pickup (same service as the API); it joins my jobs."""
+    try:
+        taken = dispatch.accept_offer(ctx.session, actor=ctx.actor, offer_id=offer_id, now=ctx.now)
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"offer-{offer_id}", err, form))
+    return see_other(f"/#job-{taken.id}")
+
+
+@router.post("/offers/{offer_id}/decline", name="page_decline_offer")
+def decline_offer(
+    request: Request,
+    offer_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Turn an offer down (same service as the API)."""
+    try:
+        dispatch.decline_offer(ctx.session, actor=ctx.actor, offer_id=offer_id, now=ctx.now)
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"offer-{offer_id}", err, form))
+    return see_other("/#offers")

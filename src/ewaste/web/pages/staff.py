@@ -66,3 +66,18 @@ def assign_pickup(
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, f"assign-{pickup_id}", err, form))
     return see_other("/#waiting")
+
+
+@router.post("/pickups/{pickup_id}/offer", name="page_offer_pickup")
+def offer_pickup(
+    request: Request,
+    pickup_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Offer a waiting pickup to the three collectors it suits best (same service as the API)."""
+    try:
+        dispatch.offer_pickup(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, f"assign-{pickup_id}", err, form))
+    return see_other("/#waiting")
