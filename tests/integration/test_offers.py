@@ -149,3 +149,28 @@ def test_a_collector_lists_only_its_own_open_offers(session: Session, world: Wor
     }
     with pytest.raises(MissingPermission):
         dispatch.open_offers(session, actor=world.household_a)
+
+
+def test_an_offer_stays_good_after_the_operator_who_made_it_leaves(
+    session: Session, world: World
+) -> None:
+    from sqlalchemy import update
+
+    from ewaste import identity
+    from ewaste.identity.models import User
+
+    pickup = waiting(session, world)
+    made = offer(session, world, pickup.id, collectors=2)
+    identity.register_user(
+        session,
+        organisation_id=world.operator.organisation_id,
+        username="operator-2",
+        password="another-horse-42",
+        now=T0,
+    )
+    session.execute(update(User).where(User.id == world.operator.user_id).values(active=False))
+    mine = next(o for o in made if o.collector_id == world.collector_a.organisation_id)
+    taken = dispatch.accept_offer(session, actor=world.collector_a, offer_id=mine.id, now=T0)
+    assert taken.collector_id == world.collector_a.organisation_id
+    # ... and the worker's jobs act as the first *active* operator.
+    assert identity.first_operator(session).username == "operator-2"

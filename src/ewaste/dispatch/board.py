@@ -29,16 +29,23 @@ class Board:
         )
         stations = identity.locations_by_role(session, "station")
         bases = identity.locations_by_role(session, "collector")
-        self._collectors = [
-            live_routes.collector_model(
-                profile,
-                bases[profile.organisation_id],
-                stations,
-                carried_grams=carried.get(profile.organisation_id, 0),
-            )
-            for profile in CollectorRepository(session).active_locked()
-            if profile.organisation_id in bases
+        profiles = [
+            p for p in CollectorRepository(session).active_locked() if p.organisation_id in bases
         ]
+        # What a collector carries now takes room today; by tomorrow it is delivered.
+        self._today = live_routes.china_day(now)
+        self._collectors = {
+            today: [
+                live_routes.collector_model(
+                    p,
+                    bases[p.organisation_id],
+                    stations,
+                    carried_grams=carried.get(p.organisation_id, 0) if today else 0,
+                )
+                for p in profiles
+            ]
+            for today in (True, False)
+        }
         self._days: dict[date, dict[int, LiveRoute]] = {}
         self._stale: set[tuple[int, date]] = set()
 
@@ -60,15 +67,16 @@ class Board:
         self._stale.add((collector_id, day))
 
     def _routes_of(self, day: date) -> list[LiveRoute]:
+        collectors = self._collectors[day == self._today]
         if day not in self._days:
             self._days[day] = live_routes.routes_of_day(
-                self._session, self._collectors, day=day, now=self._now
+                self._session, collectors, day=day, now=self._now
             )
         routes = self._days[day]
-        for collector in self._collectors:
+        for collector in collectors:
             if (collector.id, day) in self._stale:
                 routes[collector.id], _, _ = live_routes.route_of(
                     self._session, collector, day=day, now=self._now
                 )
                 self._stale.discard((collector.id, day))
-        return [routes[c.id] for c in self._collectors]
+        return [routes[c.id] for c in collectors]

@@ -123,7 +123,10 @@ def accept_offer(
         raise OfferClosed(offer_id=offer_id, status=offer.status)
     if offer.expires_at <= now:
         raise OfferClosed(offer_id=offer_id, status=OfferStatus.EXPIRED.value)
-    operator = identity.actor_for_user(session, user_id=UserId(offer.offered_by))
+    try:
+        operator = identity.actor_for_user(session, user_id=UserId(offer.offered_by))
+    except identity.InvalidToken:  # the operator who offered has left: the platform assigns
+        operator = identity.first_operator(session)
     try:
         # Locks the pickup row first: concurrent acceptances queue here.
         pickup = orders.assign_collector(

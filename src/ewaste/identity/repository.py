@@ -51,9 +51,12 @@ class IdentityRepository:
         return self._session.scalars(select(User).where(User.username == username)).one_or_none()
 
     def first_user_of(self, organisation_id: int) -> User | None:
-        """The earliest user of an organisation (the system operator for jobs)."""
+        """The earliest active user of an organisation (the system operator for jobs)."""
         stmt = (
-            select(User).where(User.organisation_id == organisation_id).order_by(User.id).limit(1)
+            select(User)
+            .where(User.organisation_id == organisation_id, User.active)
+            .order_by(User.id)
+            .limit(1)
         )
         return self._session.scalars(stmt).one_or_none()
 
