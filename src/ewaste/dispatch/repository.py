@@ -82,11 +82,13 @@ class OfferRepository:
         return set(self._session.scalars(stmt))
 
     def listed(self, *, collector_id: int | None, status: str, limit: int) -> Sequence[PickupOffer]:
-        """Offers in one status, newest first; only one collector's when `collector_id` is set."""
+        """Offers in one status, the soonest to expire first (then the oldest); only one
+        collector's when `collector_id` is set."""
         stmt = select(PickupOffer).where(PickupOffer.status == status)
         if collector_id is not None:
             stmt = stmt.where(PickupOffer.collector_id == collector_id)
-        return self._session.scalars(stmt.order_by(PickupOffer.id.desc()).limit(limit)).all()
+        stmt = stmt.order_by(PickupOffer.expires_at, PickupOffer.id).limit(limit)
+        return self._session.scalars(stmt).all()
 
     def due_for_expiry(self, *, now: datetime, limit: int) -> Sequence[PickupOffer]:
         """Open offers past their expiry, locked so that no other worker takes the same ones."""
