@@ -42,10 +42,6 @@ class IdentityRepository:
         stmt = select(Organisation).where(Organisation.role == role).order_by(Organisation.id)
         return self._session.scalars(stmt).all()
 
-    def user(self, user_id: int) -> User | None:
-        """The user with this id, if any."""
-        return self._session.get(User, user_id)
-
     def user_by_username(self, username: str) -> User | None:
         """The user with this (lower-cased) username, if any."""
         return self._session.scalars(select(User).where(User.username == username)).one_or_none()

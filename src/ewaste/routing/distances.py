@@ -34,6 +34,28 @@ class DistanceProvider(Protocol):
         ...
 
 
+def great_circle_m(
+    lat1: NDArray[np.float64] | float,
+    lon1: NDArray[np.float64] | float,
+    lat2: NDArray[np.float64] | float,
+    lon2: NDArray[np.float64] | float,
+) -> NDArray[np.float64]:
+    """Great-circle metres between points given in radians (arrays broadcast)."""
+    h = (
+        np.sin((np.subtract(lat2, lat1)) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin(np.subtract(lon2, lon1) / 2) ** 2
+    )
+    metres: NDArray[np.float64] = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return metres
+
+
+def radians_of(points: Sequence[GeoPoint]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Latitudes and longitudes of `points`, in radians."""
+    lat = np.radians(np.fromiter((p.lat for p in points), dtype=np.float64, count=len(points)))
+    lon = np.radians(np.fromiter((p.lon for p in points), dtype=np.float64, count=len(points)))
+    return lat, lon
+
+
 class HaversineDistances:
     """Great-circle metres × a detour factor: needs no map data, good to ±15 % in town."""
 
@@ -42,17 +64,9 @@ class HaversineDistances:
 
     def matrix(self, points: Sequence[GeoPoint]) -> Metres:
         """Pairwise distances, vectorised (a 5,000-point matrix takes well under a second)."""
-        lat = np.radians(np.fromiter((p.lat for p in points), dtype=np.float64))
-        lon = np.radians(np.fromiter((p.lon for p in points), dtype=np.float64))
-        dlat = lat[:, None] - lat[None, :]
-        dlon = lon[:, None] - lon[None, :]
-        h = (
-            np.sin(dlat / 2) ** 2
-            + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-        )
-        metres: Metres = np.rint(
-            2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) * self.detour
-        ).astype(np.int64)
+        lat, lon = radians_of(points)
+        straight = great_circle_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+        metres: Metres = np.rint(straight * self.detour).astype(np.int64)
         return metres
 
 

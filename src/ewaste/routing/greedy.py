@@ -15,8 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ewaste.kernel.geo import EARTH_RADIUS_M
-from ewaste.routing.distances import DETOUR_FACTOR
+from ewaste.routing.distances import DETOUR_FACTOR, great_circle_m
 from ewaste.routing.fleet import Collector, Pickup, Plan, Route, Visit
 from ewaste.routing.planner import unplannable
 
@@ -37,14 +36,7 @@ def greedy_plan(
     litres = np.array([p.litres for p in pickups])
 
     def metres_from(lat0: float, lon0: float, to_lat: np.ndarray, to_lon: np.ndarray) -> np.ndarray:
-        h = (
-            np.sin((to_lat - lat0) / 2) ** 2
-            + np.cos(lat0) * np.cos(to_lat) * np.sin((to_lon - lon0) / 2) ** 2
-        )
-        metres: np.ndarray = np.rint(
-            2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1))) * detour
-        )
-        return metres
+        return np.rint(great_circle_m(lat0, lon0, to_lat, to_lon) * detour)
 
     routes: dict[int, list[Visit]] = {c.id: [] for c in collectors}
     driven: dict[int, int] = {c.id: 0 for c in collectors}

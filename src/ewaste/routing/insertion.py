@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ewaste.kernel.geo import EARTH_RADIUS_M, GeoPoint, haversine_m
-from ewaste.routing.distances import DETOUR_FACTOR
+from ewaste.kernel.geo import GeoPoint, haversine_m
+from ewaste.routing.distances import DETOUR_FACTOR, great_circle_m, radians_of
 from ewaste.routing.fleet import Collector, Pickup
 
 
@@ -127,33 +127,14 @@ def _best_in_route(
     return best
 
 
-def _radians(points: Sequence[GeoPoint]) -> tuple[np.ndarray, np.ndarray]:
-    lat = np.radians(np.fromiter((p.lat for p in points), dtype=np.float64, count=len(points)))
-    lon = np.radians(np.fromiter((p.lon for p in points), dtype=np.float64, count=len(points)))
-    return lat, lon
-
-
-def _haversine(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    metres: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    return metres
-
-
 def _metres_along(points: Sequence[GeoPoint], detour: float) -> list[int]:
-    lat, lon = _radians(points)
-    legs = np.rint(_haversine(lat[:-1], lon[:-1], lat[1:], lon[1:]) * detour)
+    lat, lon = radians_of(points)
+    legs = np.rint(great_circle_m(lat[:-1], lon[:-1], lat[1:], lon[1:]) * detour)
     return [int(x) for x in legs]
 
 
 def _metres_to(points: Sequence[GeoPoint], target: GeoPoint, detour: float) -> list[int]:
-    lat, lon = _radians(points)
+    lat, lon = radians_of(points)
     tlat, tlon = math.radians(target.lat), math.radians(target.lon)
-    metres = np.rint(
-        _haversine(lat, lon, np.full_like(lat, tlat), np.full_like(lon, tlon)) * detour
-    )
+    metres = np.rint(great_circle_m(lat, lon, tlat, tlon) * detour)
     return [int(x) for x in metres]

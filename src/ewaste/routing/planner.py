@@ -26,7 +26,13 @@ from pyvrp import solve as pyvrp_solve
 from pyvrp.stop import MaxRuntime
 
 from ewaste.kernel.geo import GeoPoint, haversine_m
-from ewaste.routing.distances import DistanceProvider, HaversineDistances, Metres, travel_seconds
+from ewaste.routing.distances import (
+    DETOUR_FACTOR,
+    DistanceProvider,
+    HaversineDistances,
+    Metres,
+    travel_seconds,
+)
 from ewaste.routing.fleet import Collector, Pickup, Plan, Route, UnservedReason, Visit
 
 Objective = Literal["cost", "distance"]
@@ -264,8 +270,9 @@ def _reachable(collectors: Sequence[Collector], pickups: Sequence[Pickup]) -> se
         for c in collectors:
             if not p.skills <= c.skills:
                 continue
-            go = haversine_m(c.home, p.at) * 1.3 * 3.6 / c.vehicle.speed_kmh
-            back = haversine_m(p.at, c.station) * 1.3 * 3.6 / c.vehicle.speed_kmh
+            per_m = DETOUR_FACTOR * 3.6 / c.vehicle.speed_kmh
+            go = haversine_m(c.home, p.at) * per_m
+            back = haversine_m(p.at, c.station) * per_m
             start = max(c.shift[0] + go, p.window[0])
             if start <= p.window[1] and start + p.service_s + back <= c.shift[1]:
                 out.add(p.id)

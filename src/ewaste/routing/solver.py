@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -119,15 +118,3 @@ def _solve_once(
         tuple(int(a.idx) + 1 for a in route.schedule() if a.is_client()) for route in best.routes()
     )
     return routes, int(best.distance()), bool(best.is_feasible()), seed
-
-
-def routes_distance(routes: Sequence[Sequence[int]], matrix: Matrix) -> int:
-    """Total distance of routes (customer numbers; depot at both ends), in tenths."""
-    total = 0
-    for route in routes:
-        previous = 0
-        for node in route:
-            total += int(matrix[previous, node])
-            previous = node
-        total += int(matrix[previous, 0])
-    return total
