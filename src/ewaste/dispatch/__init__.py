@@ -1,4 +1,4 @@
-"""Dispatch: collector profiles, assignment, and route sheets (routing in ewaste.routing)."""
+"""Dispatch: collector profiles, assignment, route plans and sheets (routing in ewaste.routing)."""
 
 from ewaste.dispatch.offers import (
     OfferView,
@@ -8,6 +8,7 @@ from ewaste.dispatch.offers import (
     offer_pickup,
     open_offers,
 )
+from ewaste.dispatch.route_plans import REVIEW_EVERY, Review, reoptimise_routes
 from ewaste.dispatch.route_sheets import (
     RouteSheet,
     RouteSummary,
@@ -42,6 +43,7 @@ from ewaste.dispatch.services import (
 __all__ = [
     "MAX_OFFERED",
     "MAX_OFFER_MINUTES",
+    "REVIEW_EVERY",
     "SKILLS",
     "AlreadyOffered",
     "CollectorNotFound",
@@ -55,6 +57,7 @@ __all__ = [
     "OfferClosed",
     "OfferNotFound",
     "OfferView",
+    "Review",
     "RouteSheet",
     "RouteSummary",
     "SheetStop",
@@ -68,6 +71,7 @@ __all__ = [
     "offer_pickup",
     "open_offers",
     "register_collector",
+    "reoptimise_routes",
     "route_sheet",
     "route_summaries",
 ]

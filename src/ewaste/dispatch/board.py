@@ -1,20 +1,47 @@
 """The dispatch board: active collectors and their live routes, to place a pickup.
 
-Profiles are row-locked on PostgreSQL, so two assignment rounds (or offers) cannot fill
-the same route from one snapshot. Routes are built lazily per day, from one query for
-every collector's pickups of that day.
+Profiles are row-locked on PostgreSQL, so two assignment rounds (or offers, or the
+worker's re-optimisation) cannot change the same route from one snapshot. Routes are
+built lazily per day, from one query for every collector's pickups of that day and one
+for their plans; placing a pickup writes the collector's plan of that day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import custody, identity, orders
+from ewaste import custody, identity, orders, routing
 from ewaste.dispatch import live_routes
+from ewaste.dispatch.live_routes import DayRoute
+from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
-from ewaste.routing.insertion import Insertion, LiveRoute, insertions
+from ewaste.routing.insertion import Insertion, insertions
+
+
+def collector_models(
+    session: Session, profiles: Sequence[CollectorProfile]
+) -> dict[bool, list[routing.Collector]]:
+    """The routing view of these collectors (those with a base), for today (True: what
+    they carry now takes room) and for a later day (False: by then it is delivered)."""
+    carried = custody.held_grams_by_holder(session, status=custody.UnitStatus.WITH_COLLECTOR.value)
+    stations = identity.locations_by_role(session, "station")
+    bases = identity.locations_by_role(session, "collector")
+    return {
+        today: [
+            live_routes.collector_model(
+                p,
+                bases[p.organisation_id],
+                stations,
+                carried_grams=carried.get(p.organisation_id, 0) if today else 0,
+            )
+            for p in profiles
+            if p.organisation_id in bases
+        ]
+        for today in (True, False)
+    }
 
 
 class Board:
@@ -24,59 +51,43 @@ class Board:
     def __init__(self, session: Session, now: datetime) -> None:
         self._session = session
         self._now = now
-        carried = custody.held_grams_by_holder(
-            session, status=custody.UnitStatus.WITH_COLLECTOR.value
-        )
-        stations = identity.locations_by_role(session, "station")
-        bases = identity.locations_by_role(session, "collector")
-        profiles = [
-            p for p in CollectorRepository(session).active_locked() if p.organisation_id in bases
-        ]
-        # What a collector carries now takes room today; by tomorrow it is delivered.
         self._today = live_routes.china_day(now)
-        self._collectors = {
-            today: [
-                live_routes.collector_model(
-                    p,
-                    bases[p.organisation_id],
-                    stations,
-                    carried_grams=carried.get(p.organisation_id, 0) if today else 0,
-                )
-                for p in profiles
-            ]
-            for today in (True, False)
-        }
-        self._days: dict[date, dict[int, LiveRoute]] = {}
-        self._stale: set[tuple[int, date]] = set()
+        self._collectors = collector_models(session, CollectorRepository(session).active_locked())
+        self._days: dict[date, dict[int, DayRoute]] = {}
 
-    def best_for(self, pickup: orders.PickupView) -> int | None:
-        """The collector whose route of the pickup's day takes it for the fewest metres."""
+    def best_for(self, pickup: orders.PickupView) -> Insertion | None:
+        """Where the pickup costs the fewest metres: a collector's route of its day."""
         ranked = self.ranked_for(pickup)
-        return ranked[0].collector_id if ranked else None
+        return ranked[0] if ranked else None
 
     def ranked_for(self, pickup: orders.PickupView) -> list[Insertion]:
         """Every collector whose route of the pickup's day can take it, cheapest first."""
         day = live_routes.china_day(pickup.window_start)
         candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
-        return insertions(
-            self._routes_of(day), candidate, now_s=live_routes.now_seconds(day, self._now)
+        routes = [r.route for r in self._routes_of(day).values()]
+        return insertions(routes, candidate, now_s=live_routes.now_seconds(day, self._now))
+
+    def place(self, pickup: orders.PickupView, where: Insertion) -> None:
+        """The pickup was assigned to `where.collector_id`: insert it into that collector's
+        route of its day at `where.position` and store the route as the plan."""
+        day = live_routes.china_day(pickup.window_start)
+        candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
+        routes = self._routes_of(day)
+        routes[where.collector_id] = routes[where.collector_id].with_insertion(
+            candidate, where.position
+        )
+        live_routes.store_plan(
+            self._session,
+            collector_id=where.collector_id,
+            day=day,
+            order=routes[where.collector_id].order,
+            by="insertion",
+            now=self._now,
         )
 
-    def forget(self, collector_id: int, day: date) -> None:
-        """The collector's route of `day` changed: rebuild it when next needed."""
-        self._stale.add((collector_id, day))
-
-    def _routes_of(self, day: date) -> list[LiveRoute]:
-        collectors = self._collectors[day == self._today]
+    def _routes_of(self, day: date) -> dict[int, DayRoute]:
         if day not in self._days:
             self._days[day] = live_routes.routes_of_day(
-                self._session, collectors, day=day, now=self._now
+                self._session, self._collectors[day == self._today], day=day, now=self._now
             )
-        routes = self._days[day]
-        for collector in collectors:
-            if (collector.id, day) in self._stale:
-                routes[collector.id], _, _ = live_routes.route_of(
-                    self._session, collector, day=day, now=self._now
-                )
-                self._stale.discard((collector.id, day))
-        return [routes[c.id] for c in collectors]
+        return self._days[day]

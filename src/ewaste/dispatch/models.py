@@ -1,10 +1,20 @@
-"""Collector profiles: vehicle and capacity."""
+"""Collector profiles (vehicle and capacity), pickup offers and planned route orders."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.db.base import Base
@@ -88,3 +98,52 @@ class PickupOffer(Base):
         """Move along the offer's state table (OfferClosed unless it is open)."""
         self.status = next_offer_status(self.id, OfferStatus(self.status), event).value
         self.decided_at = now
+
+
+ROUTE_PLANNERS = ("insertion", "reoptimised")
+"""Who set a route plan's order last: live insertion of a pickup, or the worker's
+re-optimisation (dispatch/route_plans.py)."""
+
+
+class RoutePlan(Base):
+    """A collector's planned stop order for one day (China time): the pickup ids in driving
+    order, as live insertion and the worker's re-optimisation left them.
+
+    The order is a plan, not the truth about which pickups are the collector's: readers
+    drop the ids that are no longer open and place new ones (dispatch/live_routes.py).
+    """
+
+    __tablename__ = "route_plan"
+    __table_args__ = (
+        UniqueConstraint("collector_id", "day"),
+        CheckConstraint(
+            "planned_by IN ('insertion', 'reoptimised')",
+            name="planned_by_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collector_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    stops: Mapped[str] = mapped_column(Text)
+    """Pickup ids in driving order, comma-separated."""
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    """When the order last changed."""
+    planned_by: Mapped[str] = mapped_column(String(12))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When the worker last re-optimised it (changed or not); None: never."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    @property
+    def pickup_ids(self) -> tuple[int, ...]:
+        """The planned order."""
+        return tuple(int(x) for x in self.stops.split(",") if x)
+
+    def replan(self, pickup_ids: tuple[int, ...], *, by: str, now: datetime) -> None:
+        """Store a new order (if it differs) and who made it."""
+        if pickup_ids != self.pickup_ids:
+            self.stops = ",".join(str(i) for i in pickup_ids)
+            self.planned_at = now
+            self.planned_by = by

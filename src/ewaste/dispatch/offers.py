@@ -3,9 +3,10 @@ cheaply; the first to accept gets it; unanswered offers expire and the pickup go
 to ordinary assignment by insertion.
 
 Accepting assigns the pickup in the name of the operator who offered it, through the
-pickup's own state table: the pickup row is locked first, so two collectors accepting
-at once queue on it and the second finds it taken (OfferClosed). Offers of a pickup
-that gets assigned are withdrawn.
+pickup's own state table: the pickup row is locked, so two collectors accepting at once
+queue on it and the second finds it taken (OfferClosed); the pickup then takes its
+cheapest place in the collector's stored route plan. Offers of a pickup that gets
+assigned are withdrawn.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ewaste import identity, orders
-from ewaste.dispatch import rules
+from ewaste.dispatch import live_routes, route_plans, rules
 from ewaste.dispatch.board import Board
 from ewaste.dispatch.models import PickupOffer
-from ewaste.dispatch.repository import OfferRepository
+from ewaste.dispatch.repository import CollectorRepository, OfferRepository
 from ewaste.dispatch.rules import (
     AlreadyOffered,
     NoEligibleCollector,
@@ -127,6 +128,9 @@ def accept_offer(
         operator = identity.actor_for_user(session, user_id=UserId(offer.offered_by))
     except identity.InvalidToken:  # the operator who offered has left: the platform assigns
         operator = identity.first_operator(session)
+    # The collector's routes change: take its profile lock before the pickup's, in the
+    # order assignment rounds take them (profiles, then pickups), so neither deadlocks.
+    CollectorRepository(session).lock(actor.organisation_id)
     try:
         # Locks the pickup row first: concurrent acceptances queue here.
         pickup = orders.assign_collector(
@@ -144,6 +148,12 @@ def accept_offer(
         other.apply(OfferEvent.ACCEPT if other.id == offer.id else OfferEvent.WITHDRAW, now=now)
     if offer.status != OfferStatus.ACCEPTED.value:
         raise OfferClosed(offer_id=offer_id, status=offer.status)
+    route_plans.follow_new_pickup(
+        session,
+        collector_id=actor.organisation_id,
+        day=live_routes.china_day(pickup.window_start),
+        now=now,
+    )
     return pickup
 
 

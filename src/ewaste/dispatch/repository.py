@@ -1,15 +1,15 @@
-"""Statements that load and store collector profiles."""
+"""Statements that load and store collector profiles, pickup offers and route plans."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
-from ewaste.dispatch.models import CollectorProfile, PickupOffer
+from ewaste.dispatch.models import CollectorProfile, PickupOffer, RoutePlan
 
 
 class CollectorRepository:
@@ -43,6 +43,35 @@ class CollectorRepository:
             .order_by(CollectorProfile.organisation_id)
             .with_for_update()
         )
+        return self._session.scalars(stmt).all()
+
+    def lock(self, organisation_id: int) -> CollectorProfile | None:
+        """One collector's profile, row-locked on PostgreSQL: whoever changes a collector's
+        route plans holds this lock (live insertion, offer acceptance, re-optimisation)."""
+        stmt = (
+            select(CollectorProfile)
+            .where(CollectorProfile.organisation_id == organisation_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def claim_active(
+        self, organisation_ids: Collection[int], *, limit: int
+    ) -> Sequence[CollectorProfile]:
+        """Up to `limit` of these collectors' active profiles, by id, locked with SKIP LOCKED
+        on PostgreSQL: profiles another worker or an assignment round holds are left out."""
+        stmt = (
+            select(CollectorProfile)
+            .where(
+                CollectorProfile.active.is_(True),
+                CollectorProfile.organisation_id.in_(sorted(organisation_ids)),
+            )
+            .order_by(CollectorProfile.organisation_id)
+            .limit(limit)
+        )
+        if not is_sqlite(self._session):
+            stmt = stmt.with_for_update(skip_locked=True)
         return self._session.scalars(stmt).all()
 
     def add(self, profile: CollectorProfile) -> None:
@@ -101,3 +130,30 @@ class OfferRepository:
         if not is_sqlite(self._session):
             stmt = stmt.with_for_update(skip_locked=True)
         return self._session.scalars(stmt).all()
+
+
+class RoutePlanRepository:
+    """Loads and stores collectors' planned stop orders."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def of_day(self, day: date) -> dict[int, RoutePlan]:
+        """Every collector's plan of `day`, by collector."""
+        stmt = select(RoutePlan).where(RoutePlan.day == day)
+        return {p.collector_id: p for p in self._session.scalars(stmt)}
+
+    def get(self, collector_id: int, day: date) -> RoutePlan | None:
+        """One collector's plan of `day`, fresh from the database (the caller holds the
+        collector's profile lock, so nobody changes it meanwhile)."""
+        stmt = (
+            select(RoutePlan)
+            .where(RoutePlan.collector_id == collector_id, RoutePlan.day == day)
+            .execution_options(populate_existing=True)
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def add(self, plan: RoutePlan) -> None:
+        """Stage and flush a new plan."""
+        self._session.add(plan)
+        self._session.flush()

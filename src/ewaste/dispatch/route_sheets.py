@@ -1,17 +1,18 @@
 """A collector's route sheet for a day: the stops in driving order with ETAs, for the map.
 
 The stops are the collector's live route of the day (dispatch/live_routes.py): its
-assigned pickups in the order cheapest feasible insertion gives them, within its shift,
-from its base to its chosen station (or the nearest); a stop that fits nowhere without
-breaking a window, the volume or a skill is appended and flagged, so the collector
-still sees it. ETAs come from driving that order at the
-vehicle's average speed, with each pickup's own time at the door.
+assigned pickups in their stored planned order (live insertion and the worker's
+re-optimisation keep it; without a plan, the order cheapest feasible insertion gives
+them), within its shift, from its base to its chosen station (or the nearest); a stop
+that fits nowhere without breaking a window, the volume or a skill is appended and
+flagged, so the collector still sees it. ETAs are recomputed on every read by driving
+that order at the vehicle's average speed, with each pickup's own time at the door.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -55,6 +56,10 @@ class RouteSheet:
     stops: tuple[SheetStop, ...]
     distance_m: int
     back: datetime
+    planned_at: datetime | None = None
+    """When the stored order last changed (None: no plan yet, the order is built on read)."""
+    planned_by: str | None = None
+    """"insertion" or "reoptimised" (the worker's re-optimisation)."""
 
     @property
     def late(self) -> int:
@@ -113,11 +118,12 @@ def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date)
     stations = identity.locations_by_role(session, "station")
     collector = live_routes.collector_model(profile, base, stations)
     midnight = live_routes.midnight_of(day)
-    route, misfits, views = live_routes.route_of(
+    planned, views = live_routes.route_of(
         session, collector, day=day, now=midnight - timedelta(seconds=1)
     )
-    ordered = [*route.stops, *misfits]
-    return _drive(collector, ordered, views, midnight, day, profile.vehicle, bool(stations))
+    ordered = [*planned.route.stops, *planned.misfits]
+    sheet = _drive(collector, ordered, views, midnight, day, profile.vehicle, bool(stations))
+    return replace(sheet, planned_at=planned.planned_at, planned_by=planned.planned_by)
 
 
 def _drive(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ewaste import identity, orders, routing
-from ewaste.dispatch import live_routes, offers, rules
+from ewaste.dispatch import offers, rules
 from ewaste.dispatch.board import Board
 from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository, OfferRepository
@@ -88,23 +88,26 @@ def assign_pickup(
     session: Session, *, actor: Actor, pickup_id: int, now: datetime
 ) -> orders.PickupView:
     """Assign one requested pickup to the collector whose live route takes it for the
-    fewest extra metres, keeping every window, the shift, both capacities and skills.
+    fewest extra metres, keeping every window, the shift, both capacities and skills; it
+    goes into that route's stored order where it costs least (started stops stay put).
 
     Raises MissingPermission, PickupNotFound, NoEligibleCollector, IllegalPickupTransition.
     """
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
     pickup = orders.get_pickup(session, actor=actor, pickup_id=pickup_id)
-    chosen = Board(session, now).best_for(pickup)
+    board = Board(session, now)
+    chosen = board.best_for(pickup)
     if chosen is None:
         raise NoEligibleCollector(grams=pickup.estimated_grams, pickup_id=pickup_id)
     assigned = orders.assign_collector(
         session,
         actor=actor,
         pickup_id=pickup_id,
-        collector_id=chosen,
+        collector_id=chosen.collector_id,
         collector_role=identity.Role.COLLECTOR.value,
         now=now,
     )
+    board.place(pickup, chosen)
     offers.withdraw_offers(session, pickup_id=pickup_id, now=now)
     return assigned
 
@@ -129,10 +132,10 @@ def assign_waiting_pickups(
             session,
             actor=actor,
             pickup_id=pickup.id,
-            collector_id=chosen,
+            collector_id=chosen.collector_id,
             collector_role=identity.Role.COLLECTOR.value,
             now=now,
         )
-        board.forget(chosen, live_routes.china_day(pickup.window_start))
+        board.place(pickup, chosen)
         assigned += 1
     return DispatchRound(assigned, unassigned)

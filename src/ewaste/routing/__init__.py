@@ -27,6 +27,7 @@ from ewaste.routing.fleet import (
 from ewaste.routing.greedy import greedy_plan
 from ewaste.routing.instance import SCALE, RoutingInstance, dimacs_matrix
 from ewaste.routing.planner import plan_day
+from ewaste.routing.reoptimise import Reoptimised, reoptimise
 from ewaste.routing.solver import Solved, solve
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "InvalidInstanceFile",
     "Pickup",
     "Plan",
+    "Reoptimised",
     "Route",
     "RoutingInstance",
     "Skill",
@@ -53,6 +55,7 @@ __all__ = [
     "greedy_plan",
     "plan_day",
     "read_instance",
+    "reoptimise",
     "solve",
     "travel_seconds",
 ]

@@ -4,7 +4,9 @@ State lives in the domain tables: a job picks rows that are due, locks them with
 SKIP LOCKED on PostgreSQL so parallel workers take disjoint rows, moves them along
 their state table and commits. A worker that dies mid-batch rolls back; the rows are
 due again for the next worker. Nothing is lost and nothing runs twice, because the
-transition itself (open → expired) is what marks the work as done.
+transition itself (open → expired) is what marks the work as done. Periodic work keeps
+its schedule in its rows too: re-optimising a collector's route of today stamps its
+plan's `reviewed_at`, and the route is due again `dispatch.REVIEW_EVERY` later.
 """
 
 from __future__ import annotations
@@ -28,30 +30,37 @@ BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """A named unit of due work: returns how many objects it moved."""
+    """A named unit of due work: takes at most `batch` objects, returns how many it took."""
 
     name: str
-    run: Callable[[Session, datetime], int]
+    run: Callable[[Session, datetime, int], int]
+    batch: int = BATCH
 
 
-def _expire_quotes(session: Session, now: datetime) -> int:
-    return pricing.expire_due_quotes(session, now=now, limit=BATCH)
+def _expire_quotes(session: Session, now: datetime, limit: int) -> int:
+    return pricing.expire_due_quotes(session, now=now, limit=limit)
 
 
-def _expire_pickups(session: Session, now: datetime) -> int:
-    return orders.expire_unconfirmed_pickups(session, now=now, limit=BATCH)
+def _expire_pickups(session: Session, now: datetime, limit: int) -> int:
+    return orders.expire_unconfirmed_pickups(session, now=now, limit=limit)
 
 
-def _expire_offers(session: Session, now: datetime) -> int:
-    return dispatch.expire_offers(session, now=now, limit=BATCH)
+def _expire_offers(session: Session, now: datetime, limit: int) -> int:
+    return dispatch.expire_offers(session, now=now, limit=limit)
 
 
-def _assign_pickups(session: Session, now: datetime) -> int:
+def _assign_pickups(session: Session, now: datetime, limit: int) -> int:
     try:
         operator = identity.first_operator(session)
     except identity.OrganisationNotFound:
         return 0
-    return dispatch.assign_waiting_pickups(session, actor=operator, now=now, limit=BATCH).assigned
+    return dispatch.assign_waiting_pickups(session, actor=operator, now=now, limit=limit).assigned
+
+
+def _reoptimise_routes(session: Session, now: datetime, limit: int) -> int:
+    # A route is due once per dispatch.REVIEW_EVERY of worker time (its plan records when
+    # it was last reviewed), so running this every round costs nothing when none is due.
+    return len(dispatch.reoptimise_routes(session, now=now, limit=limit))
 
 
 JOBS: tuple[Job, ...] = (
@@ -59,6 +68,9 @@ JOBS: tuple[Job, ...] = (
     Job("expire_pickups", _expire_pickups),
     Job("expire_offers", _expire_offers),
     Job("assign_pickups", _assign_pickups),
+    # A few routes per transaction: their collectors' profile locks are held while PyVRP
+    # searches, and an assignment round waits for them.
+    Job("reoptimise_routes", _reoptimise_routes, batch=4),
 )
 
 
@@ -71,9 +83,9 @@ def run_due_jobs(
         total = 0
         while True:
             with transaction(factory) as session:
-                moved = job.run(session, clock.now())
+                moved = job.run(session, clock.now(), job.batch)
             total += moved
-            if moved < BATCH:
+            if moved < job.batch:
                 break
         done[job.name] = total
     return done
