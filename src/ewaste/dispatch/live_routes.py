@@ -278,10 +278,17 @@ def routes_of_day(
 
 
 def store_plan(
-    session: Session, *, collector_id: int, day: date, order: Sequence[int], by: str, now: datetime
+    session: Session,
+    *,
+    collector_id: int,
+    day: date,
+    order: Sequence[int],
+    by: str,
+    now: datetime,
+    reviewed: bool = False,
 ) -> RoutePlan:
     """Keep `order` as the collector's plan of `day` (the caller holds the collector's
-    profile lock). Returns the plan."""
+    profile lock); `reviewed`: the worker has just re-optimised it. Returns the plan."""
     repo = RoutePlanRepository(session)
     plan = repo.get(collector_id, day)
     if plan is None:
@@ -291,10 +298,14 @@ def store_plan(
             stops=",".join(str(i) for i in order),
             planned_at=now,
             planned_by=by,
+            reviewed_at=now if reviewed else None,
         )
         repo.add(plan)
-    else:
-        plan.replan(tuple(order), by=by, now=now)
+        return plan
+    plan.replan(tuple(order), by=by, now=now)
+    if reviewed:
+        plan.reviewed_at = now
+    session.flush()
     return plan
 
 

@@ -126,11 +126,9 @@ def _review(
     # Unchanged, the order is still rewritten: pickups that left the route drop out of it.
     order = tuple(p.id for p in result.stops)
     by = "reoptimised" if result.improved else (plan.planned_by if plan else "insertion")
-    plan = live_routes.store_plan(
-        session, collector_id=collector.id, day=day, order=order, by=by, now=now
+    live_routes.store_plan(
+        session, collector_id=collector.id, day=day, order=order, by=by, now=now, reviewed=True
     )
-    plan.reviewed_at = now
-    session.flush()
     if result.improved:
         logger.info(
             "route of collector %s on %s re-optimised: %d m -> %d m (%d stops, %.2f s)",
