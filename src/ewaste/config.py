@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
     """Web worker processes (one per core is a good start)."""
+    database_threads: int = Field(default=8, ge=1, le=256)
+    """Threads per web worker that run API calls' transactions (and database connections
+    kept open per worker); docs/adr/0010."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -8,8 +8,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for `url`; SQLite gets foreign keys, WAL and synchronous=FULL."""
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+    """Create an engine for `url`; SQLite gets foreign keys, WAL and synchronous=FULL.
+
+    `pool_size` connections are kept open (PostgreSQL); more are opened when needed and
+    closed when returned, so it should cover the threads that use the engine at once.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
@@ -22,7 +26,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     # No pre-ping: it costs a round trip on every request (docs/adr/0010). A connection
     # that died with the server fails its request once (503, database_unavailable) and
     # SQLAlchemy then discards the whole pool; recycling bounds a connection's age.
-    return create_engine(url, echo=echo, pool_recycle=1800)
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=pool_size)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

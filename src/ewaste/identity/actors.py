@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ewaste.identity.permissions import ROLE_PERMISSIONS, Permission
 from ewaste.identity.rules import Role
 from ewaste.kernel.errors import PermissionDenied
+from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.ids import OrganisationId, UserId
 
 
@@ -26,6 +27,8 @@ class Actor:
     role: Role
     username: str
     locale: str = "zh_CN"
+    base: GeoPoint | None = None
+    """Where the organisation is based, as read with the actor (None: not known or not read)."""
 
     @property
     def permissions(self) -> frozenset[Permission]:

@@ -12,13 +12,17 @@ from ewaste.identity.models import ApiToken, Organisation, User
 # Built once, from the tables (plain Core, no ORM layer): resolving the caller runs on
 # every API request, and a prebuilt statement skips per-call construction and caching.
 _USER, _ORG, _TOKEN = User.__table__.c, Organisation.__table__.c, ApiToken.__table__.c
-_ACTOR_FACTS = select(_USER.id, _USER.organisation_id, _ORG.role, _USER.username, _USER.locale)
+_ACTOR_FACTS = select(
+    _USER.id, _USER.organisation_id, _ORG.role, _USER.username, _USER.locale, _ORG.lat, _ORG.lon
+)
 _ACTOR_FACTS = _ACTOR_FACTS.join_from(
     User.__table__, Organisation.__table__, _ORG.id == _USER.organisation_id
 )
 _ACTOR_BY_TOKEN = _ACTOR_FACTS.join(ApiToken.__table__, _TOKEN.user_id == _USER.id).where(
     _TOKEN.digest == bindparam("digest"), _TOKEN.revoked_at.is_(None), _USER.active
 )
+ActorFacts = Row[int, int, str, str, str, float | None, float | None]
+"""The user, its organisation and role, its locale, and where the organisation is based."""
 _ACTOR_BY_USER = _ACTOR_FACTS.where(_USER.id == bindparam("user_id"), _USER.active)
 
 
@@ -56,13 +60,14 @@ class IdentityRepository:
         )
         return self._session.scalars(stmt).one_or_none()
 
-    def actor_facts_by_token(self, digest: str) -> Row[int, int, str, str, str] | None:
-        """(user id, organisation id, role, username, locale) of the active user holding the
-        unrevoked token with this digest, in one statement; None otherwise."""
+    def actor_facts_by_token(self, digest: str) -> ActorFacts | None:
+        """(user id, organisation id, role, username, locale, lat, lon) of the active user
+        holding the unrevoked token with this digest, in one statement; None otherwise."""
         return self._session.execute(_ACTOR_BY_TOKEN, {"digest": digest}).one_or_none()
 
-    def actor_facts_by_user(self, user_id: int) -> Row[int, int, str, str, str] | None:
-        """(user id, organisation id, role, username, locale) of an active user; None otherwise."""
+    def actor_facts_by_user(self, user_id: int) -> ActorFacts | None:
+        """(user id, organisation id, role, username, locale, lat, lon) of an active user;
+        None otherwise."""
         return self._session.execute(_ACTOR_BY_USER, {"user_id": user_id}).one_or_none()
 
     def token_by_digest(self, digest: str) -> ApiToken | None:

@@ -8,13 +8,12 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ewaste.identity import rules
 from ewaste.identity.actors import Actor
 from ewaste.identity.models import ApiToken, Organisation, User
-from ewaste.identity.repository import IdentityRepository
+from ewaste.identity.repository import ActorFacts, IdentityRepository
 from ewaste.identity.rules import OrganisationNotFound, Role
 from ewaste.kernel.errors import Conflict, Unauthenticated
 from ewaste.kernel.geo import GeoPoint
@@ -147,16 +146,17 @@ def actor_for_token(session: Session, *, token: str) -> Actor:
     return _actor(IdentityRepository(session).actor_facts_by_token(_digest(token)))
 
 
-def _actor(facts: Row[int, int, str, str, str] | None) -> Actor:
+def _actor(facts: ActorFacts | None) -> Actor:
     if facts is None:
         raise InvalidToken
-    user_id, organisation_id, role, username, locale = facts
+    user_id, organisation_id, role, username, locale, lat, lon = facts
     return Actor(
         user_id=UserId(user_id),
         organisation_id=OrganisationId(organisation_id),
         role=Role(role),
         username=username,
         locale=locale,
+        base=GeoPoint(lat, lon) if lat is not None and lon is not None else None,
     )
 
 

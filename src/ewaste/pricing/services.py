@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from ewaste import catalog, identity
@@ -126,7 +126,9 @@ def create_quote(
         region=region,
         catalogue_version=catalogue().version,
         price_book_max_id=max_id,
-        breakdown=json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        # pydantic-core's serializer: compact UTF-8 JSON like json.dumps(ensure_ascii=False,
+        # separators=(",", ":")), several times faster on this hot path.
+        breakdown=to_json(document).decode(),
     )
     quote.id = QuoteRepository(session).insert(quote)
     return view_of_breakdown(quote, document)
@@ -430,6 +432,8 @@ def nearest_station_m(
 
 
 def _household_location(session: Session, actor: Actor) -> GeoPoint:
+    if actor.base is not None:  # read with the actor, in this transaction
+        return actor.base
     location = identity.organisation_location(session, actor.organisation_id)
     if location is None:
         raise NoLocation

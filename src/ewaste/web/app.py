@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from fastapi import FastAPI
 
 from ewaste.config import Settings
@@ -21,7 +23,7 @@ masses are integer grams. Errors are `{"code", "message", "data"}` with stable c
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """Build the application for `settings` (from the environment when omitted)."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_threads)
     app = FastAPI(
         title="E-Waste Exchange",
         version="0.1.0",
@@ -35,6 +37,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
     app.state.price_books = PriceBookCache()
+    # The hot API routes run their transaction here (web.context.in_api_transaction);
+    # idle threads end when the app is collected.
+    app.state.database_threads = ThreadPoolExecutor(
+        settings.database_threads, thread_name_prefix="ewaste-db"
+    )
     install_error_handlers(app)
     app.include_router(api.router)
     pages.install(app, settings)

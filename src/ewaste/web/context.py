@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -18,7 +22,13 @@ from ewaste.identity import Actor
 from ewaste.kernel.clock import Clock
 from ewaste.kernel.errors import Unauthenticated
 
+T = TypeVar("T")
+
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/auth/token")
+
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The request's bearer token, if any (read on the event loop: HTTPBearer is async)."""
 
 
 class MissingCredentials(Unauthenticated):
@@ -94,3 +104,33 @@ def api_context(
     with transaction(request.app.state.session_factory) as session:
         actor = identity.actor_for_token(session, token=credentials.credentials)
         yield RequestContext(session, actor, clock(request).now(), settings(request))
+
+
+async def in_api_transaction(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    work: Callable[[RequestContext], T],
+) -> T:
+    """Run `work` in the request's transaction, as the bearer token's actor, on one of the
+    worker's database threads, and return what it returns once the commit has succeeded.
+
+    For the hot API routes (docs/adr/0010): the transaction, the caller's lookup, the work
+    and the commit make one trip to a database thread, where `api_context` makes three
+    (dependency in, handler, dependency out). Errors propagate as from any handler.
+    """
+    if credentials is None:
+        raise MissingCredentials
+    token = credentials.credentials
+    factory = request.app.state.session_factory
+    now = clock(request).now()
+    config = settings(request)
+
+    def run() -> T:
+        with transaction(factory) as session:
+            actor = identity.actor_for_token(session, token=token)
+            return work(RequestContext(session, actor, now, config))
+
+    call = functools.partial(contextvars.copy_context().run, run)
+    return await asyncio.get_running_loop().run_in_executor(
+        request.app.state.database_threads, call
+    )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from ewaste import pricing
 from ewaste.kernel.geo import GeoPoint
-from ewaste.web.api.schemas import MoneyOut, PathId, PointIn
-from ewaste.web.context import RequestContext, api_context
+from ewaste.web.api.schemas import MoneyOut, PathId, PointIn, json_response
+from ewaste.web.context import BearerCredentials, RequestContext, in_api_transaction
 
 router = APIRouter(tags=["quotes"])
 
@@ -96,8 +97,9 @@ class QuoteOut(BaseModel):
 
     @classmethod
     def of(cls, quote: pricing.QuoteView) -> QuoteOut:
-        """Render a quote."""
-        return cls(
+        """Render a quote (built without re-validation: every value comes typed from the
+        domain's read model)."""
+        return cls.model_construct(
             id=quote.id,
             status=quote.status,
             created_at=quote.created_at,
@@ -110,7 +112,7 @@ class QuoteOut(BaseModel):
             distance_m=quote.distance_m,
             price_input_ids=list(quote.input_ids),
             items=[
-                QuoteItemOut(
+                QuoteItemOut.model_construct(
                     index=i.index,
                     category=i.category_code,
                     quantity=i.quantity,
@@ -125,7 +127,7 @@ class QuoteOut(BaseModel):
                 for i in quote.items
             ],
             lines=[
-                QuoteLineOut(
+                QuoteLineOut.model_construct(
                     item=ln.item,
                     kind=ln.kind,
                     key=ln.key,
@@ -144,36 +146,43 @@ class QuoteOut(BaseModel):
 
 
 @router.post("/quotes", response_model=QuoteOut, status_code=201)
-def create_quote(
-    body: QuoteIn, request: Request, ctx: RequestContext = Depends(api_context, scope="function")
-) -> QuoteOut:
+async def create_quote(body: QuoteIn, request: Request, credentials: BearerCredentials) -> Response:
     """Price a household's items from what they are made of; binding until it expires."""
-    quote = pricing.create_quote(
-        ctx.session,
-        actor=ctx.actor,
-        items=[
-            pricing.ItemRequest(
-                i.category,
-                i.quantity,
-                attributes=i.attributes,
-                works=i.works,
-                conditions=tuple(i.conditions),
-                producer=i.producer,
-            )
-            for i in body.items
-        ],
-        now=ctx.now,
-        valid_for=timedelta(minutes=ctx.settings.quote_valid_minutes),
-        region=ctx.settings.default_region,
-        location=GeoPoint(body.location.lat, body.location.lon) if body.location else None,
-        cache=request.app.state.price_books,
-    )
-    return QuoteOut.of(quote)
+    items = [
+        pricing.ItemRequest(
+            i.category,
+            i.quantity,
+            attributes=i.attributes,
+            works=i.works,
+            conditions=tuple(i.conditions),
+            producer=i.producer,
+        )
+        for i in body.items
+    ]
+    location = GeoPoint(body.location.lat, body.location.lon) if body.location else None
+    cache = request.app.state.price_books
+
+    def work(ctx: RequestContext) -> QuoteOut:
+        quote = pricing.create_quote(
+            ctx.session,
+            actor=ctx.actor,
+            items=items,
+            now=ctx.now,
+            valid_for=timedelta(minutes=ctx.settings.quote_valid_minutes),
+            region=ctx.settings.default_region,
+            location=location,
+            cache=cache,
+        )
+        return QuoteOut.of(quote)
+
+    return json_response(await in_api_transaction(request, credentials, work), 201)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def get_quote(
-    quote_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
-) -> QuoteOut:
+async def get_quote(quote_id: PathId, request: Request, credentials: BearerCredentials) -> Response:
     """One of the household's quotes, with how every line of it was built."""
-    return QuoteOut.of(pricing.get_quote(ctx.session, actor=ctx.actor, quote_id=quote_id))
+
+    def work(ctx: RequestContext) -> QuoteOut:
+        return QuoteOut.of(pricing.get_quote(ctx.session, actor=ctx.actor, quote_id=quote_id))
+
+    return json_response(await in_api_transaction(request, credentials, work))

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ewaste.kernel.ids import MAX_ID
 from ewaste.kernel.money import Money
+
+
+def json_response(model: BaseModel, status_code: int = 200) -> Response:
+    """`model` as a JSON response, serialised once by pydantic (a route that returns it
+    skips FastAPI's second validation of the response model)."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 class MoneyOut(BaseModel):
