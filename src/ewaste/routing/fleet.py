@@ -116,3 +116,4 @@ class UnservedReason(StrEnum):
     TOO_BIG = "too heavy or too bulky for every vehicle"
     UNREACHABLE = "no collector can reach it inside its window and shift"
     NO_ROOM = "no room left in any route that could reach it"
+    TOO_FAR = "no route could take it for fewer km than a pickup is worth today"

@@ -2,7 +2,8 @@
 
 A city day (thousands of pickups, hundreds of collectors) is cut into zones by k-means
 on the pickups; collectors are shared out to zones in proportion to their pickups,
-nearest home first. Each zone is one PyVRP problem: every collector its own vehicle
+those whose way from home to their station passes closest to the zone first.
+Each zone is one PyVRP problem: every collector its own vehicle
 (start at home, end at the chosen station, shift as time window, two capacities:
 grams and litres), pickups optional with a prize (what stays out is reported with
 its reason), skills and service areas through routing profiles in which a collector
@@ -42,7 +43,10 @@ FORBIDDEN = 10**9
 any prize, so the solver never uses it. Durations stay real: a huge duration would
 show up as time warp and throw PyVRP's penalty scaling off."""
 PRIZE_KM = 100
-"""Serving a pickup is worth this many km of driving at the dearest vehicle's rate."""
+"""Serving a pickup is worth this many km of driving at the dearest vehicle's rate: so much
+that every pickup a route can take at all is taken. A lower `prize_km` leaves out the
+pickups that cost more km to reach than that (they wait for another day); the city
+benchmark shows the trade between pickups served and km per pickup."""
 
 
 def unplannable(collectors: Sequence[Collector], pickups: Sequence[Pickup]) -> dict[int, str]:
@@ -74,11 +78,14 @@ def plan_day(
     distances: DistanceProvider | None = None,
     seed: int = 1,
     objective: Objective = "cost",
+    prize_km: float = PRIZE_KM,
 ) -> Plan:
     """The best plan found in about `seconds` of wall time on `workers` processes.
 
     `objective` "cost" weighs each collector's metres by its vehicle's cost per km
     (what collectors pay); "distance" counts every metre the same (fewest km).
+    `prize_km`: what serving a pickup is worth, in km (see PRIZE_KM); below the
+    default, pickups left out are reported as not worth their km.
     """
     started = time.perf_counter()
     distances = distances or HaversineDistances()
@@ -92,18 +99,20 @@ def plan_day(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [
-                pool.submit(solve_zone, z, distances, budget, seed, objective) for z in zones
+                pool.submit(solve_zone, z, distances, budget, seed, objective, prize_km)
+                for z in zones
             ]
             results = [f.result() for f in futures]
     else:
-        results = [solve_zone(z, distances, budget, seed, objective) for z in zones]
+        results = [solve_zone(z, distances, budget, seed, objective, prize_km) for z in zones]
     for zone_routes, zone_unserved in results:
         routes.extend(zone_routes)
         unserved.update(zone_unserved)
     reachable = _reachable(collectors, [p for p in todo if p.id in unserved])
+    left_out = UnservedReason.NO_ROOM if prize_km >= PRIZE_KM else UnservedReason.TOO_FAR
     for pid in list(unserved):
-        if unserved[pid] == UnservedReason.NO_ROOM.value and pid not in reachable:
-            unserved[pid] = UnservedReason.UNREACHABLE.value
+        if unserved[pid] == UnservedReason.NO_ROOM.value:
+            unserved[pid] = (left_out if pid in reachable else UnservedReason.UNREACHABLE).value
     return Plan(tuple(routes), unserved, time.perf_counter() - started)
 
 
@@ -126,15 +135,25 @@ def split_into_zones(
     quota = np.maximum(1, np.floor(sizes / len(pickups) * len(collectors))).astype(int)
     while quota.sum() < len(collectors):
         quota[int(np.argmax(sizes / quota))] += 1
-    homes = np.array(
-        [(c.home.lat, c.home.lon * math.cos(math.radians(c.home.lat))) for c in collectors]
-    )
-    gaps = ((homes[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+
+    def xy_of(points: Sequence[GeoPoint]) -> np.ndarray:
+        return np.array([(g.lat, g.lon * math.cos(math.radians(g.lat))) for g in points])
+
+    homes = xy_of([c.home for c in collectors])
+    ends = xy_of([c.station for c in collectors])
+    # A collector drives from home to its station: it belongs to the zones on that way
+    # (home → zone centre → station shortest), not just near home. Measured on the
+    # city day: the first and last legs shrink by a few per cent against nearest-home.
+    to_centre = np.sqrt(((homes[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    from_centre = np.sqrt(((ends[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    gaps = to_centre + from_centre
     members: list[list[Collector]] = [[] for _ in range(count)]
-    for flat in np.argsort(gaps, axis=None):
+    taken: set[int] = set()
+    for flat in np.argsort(gaps, axis=None, kind="stable"):
         ci, k = divmod(int(flat), count)
-        if len(members[k]) < quota[k] and not any(collectors[ci] in m for m in members):
+        if len(members[k]) < quota[k] and ci not in taken:
             members[k].append(collectors[ci])
+            taken.add(ci)
     return [
         _Zone(
             tuple(members[k]), tuple(p for p, lab in zip(pickups, label, strict=True) if lab == k)
@@ -149,6 +168,7 @@ def solve_zone(
     seconds: float,
     seed: int,
     objective: Objective = "cost",
+    prize_km: float = PRIZE_KM,
 ) -> tuple[list[Route], dict[int, str]]:
     """One zone's routes and the pickups it left out (reason: no room)."""
     if not zone.pickups:
@@ -159,7 +179,7 @@ def solve_zone(
     points = [c.home for c in zone.collectors] + stations + [p.at for p in zone.pickups]
     base = distances.matrix(points)
     first_client = len(zone.collectors) + len(stations)
-    data, profile_of = _problem(zone, stations, base, first_client, objective)
+    data, profile_of = _problem(zone, stations, base, first_client, objective, prize_km)
     result = pyvrp_solve(
         data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False, display=False
     )
@@ -193,7 +213,12 @@ def _by_id(zone: _Zone, pickup_id: int) -> Pickup:
 
 
 def _problem(
-    zone: _Zone, stations: list[GeoPoint], base: Metres, first_client: int, objective: Objective
+    zone: _Zone,
+    stations: list[GeoPoint],
+    base: Metres,
+    first_client: int,
+    objective: Objective,
+    prize_km: float = PRIZE_KM,
 ) -> tuple[ProblemData, dict[int, int]]:
     n = len(base)
     keys: list[tuple[float, frozenset[str], tuple[GeoPoint, int] | None]] = []
@@ -229,7 +254,7 @@ def _problem(
             service_duration=p.service_s,
             tw_early=p.window[0],
             tw_late=p.window[1],
-            prize=PRIZE_KM * 1000 * dearest * p.priority,
+            prize=round(prize_km * 1000 * dearest * p.priority),
             required=False,
         )
         for i, p in enumerate(zone.pickups)

@@ -128,6 +128,40 @@ def test_zones_share_out_every_collector_and_every_pickup() -> None:
     assert all(z.collectors for z in zones if z.pickups)
 
 
+def test_a_collector_joins_the_zone_on_its_way_from_home_to_its_station() -> None:
+    west = [offset(0, -15 + j % 5) for j in range(300)]
+    east = [offset(0, 11 + j % 5) for j in range(300)]
+    pickups = [Pickup(j, at, (28800, 36000), 300, 1000, 10) for j, at in enumerate([*west, *east])]
+    far_east = offset(0, 15)
+    # Everybody lives in the middle (a little nearer the west) but ends in the east.
+    collectors = [
+        Collector(i, offset(0, -1), far_east, routing.VEHICLES["van"], (28800, 64800))
+        for i in range(25)
+    ] + [
+        Collector(i, offset(0, -1), offset(0, -18), routing.VEHICLES["van"], (28800, 64800))
+        for i in range(25, 50)
+    ]
+    zones = routing.planner.split_into_zones(collectors, pickups)
+    assert len(zones) == 2
+    for zone in zones:
+        ends = {c.station for c in zone.collectors}
+        eastern = all(p.at.lon > CENTRE.lon for p in zone.pickups)
+        assert ends == ({far_east} if eastern else {offset(0, -18)})
+
+
+def test_with_a_low_prize_the_dear_pickups_wait_and_say_why(
+    city: tuple[list[Collector], list[Pickup]],
+) -> None:
+    collectors, pickups = city
+    plan = routing.plan_day(collectors, pickups, seconds=2, workers=1, prize_km=0.5)
+    assert_sound(collectors, pickups, plan)
+    assert plan.unserved
+    assert set(plan.unserved.values()) <= {
+        routing.UnservedReason.TOO_FAR,
+        routing.UnservedReason.NO_SKILL,
+    }
+
+
 # ---------------------------------------------------------------- live insertion
 
 
