@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         settings.database_threads, thread_name_prefix="ewaste-db"
     )
     install_error_handlers(app)
-    app.include_router(api.router)
+    for router in api.ROUTERS:
+        app.include_router(router, prefix=api.PREFIX)
     pages.install(app, settings)
     return app

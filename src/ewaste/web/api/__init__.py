@@ -1,4 +1,10 @@
-"""JSON API routers, one module per domain, mounted under /api."""
+"""JSON API routers, one module per domain, each included under /api by the app.
+
+Each module's router is included straight into the app (not through a parent /api
+router): FastAPI matches included routers level by level and re-checks every level on
+each request, so one level less is cheaper on every call; the hottest routes (quotes)
+come first. docs/adr/0010.
+"""
 
 from fastapi import APIRouter
 
@@ -17,21 +23,23 @@ from ewaste.web.api import (
     units,
 )
 
-router = APIRouter(prefix="/api")
-for module in (
-    auth,
-    catalog,
-    prices,
-    quotes,
-    pickups,
-    adjustments,
-    routes,
-    stations,
-    lots,
-    units,
-    accounts,
-    reports,
-):
-    router.include_router(module.router)
+PREFIX = "/api"
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    for module in (
+        quotes,
+        auth,
+        catalog,
+        prices,
+        pickups,
+        adjustments,
+        routes,
+        stations,
+        lots,
+        units,
+        accounts,
+        reports,
+    )
+)
 
-__all__ = ["router"]
+__all__ = ["PREFIX", "ROUTERS"]
