@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from ewaste import dispatch
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import GeoPoint
 from tests.api.test_pages_auth import login_as
@@ -35,6 +36,7 @@ def test_the_operator_sees_todays_routes_and_opens_a_sheet(
         )
         assign_to(session, world, pickup.id, world.collector_a, now=now)
     collector = world.collector_a.organisation_id
+    dispatch.reoptimise_routes(session, now=now)  # the worker stores the day's order
     session.commit()
 
     login_as(app_client, "operator")
@@ -50,6 +52,7 @@ def test_the_operator_sees_todays_routes_and_opens_a_sheet(
     assert sheet.text.index("福田区 0 号") < sheet.text.index("福田区 1 号")
     assert 'id="route-map"' in sheet.text
     assert "/static/vendor/leaflet/leaflet.js" in sheet.text
+    assert "停靠顺序于 10:00 排定" in sheet.text  # the stored order, and when it was set
 
 
 def test_a_collector_opens_its_own_sheet_but_not_anothers(
