@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -113,8 +113,58 @@ def build_world(session: Session, *, now: datetime) -> World:
             bank_reference=f"seed-{party.organisation_id}",
             now=now,
         )
+    for number, plant in enumerate((world.plant_a, world.plant_b), start=1):
+        license_plant(session, world.operator, plant, now=now, number=f"粤拆解-{number:04d}")
     session.flush()
     return world
+
+
+PASSING_CHECKLIST = {item: True for items in exchange.CHECKLIST.values() for item in items}
+
+
+def license_plant(
+    session: Session,
+    operator: Actor,
+    plant: Actor,
+    *,
+    now: datetime,
+    number: str,
+    units: int = 1_000_000,
+    categories: tuple[str, ...] | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    assessed: bool = True,
+) -> None:
+    """Give a plant a licence for every category (or `categories`) valid this year and, when
+    `assessed`, a passed conformity assessment, through the real services."""
+    codes = categories or tuple(c.code for c in catalog.categories(session))
+    exchange.record_licence(
+        session,
+        actor=operator,
+        plant_id=plant.organisation_id,
+        number=number,
+        province="广东",
+        annual_units=dict.fromkeys(codes, units),
+        valid_from=valid_from or date(now.year, 1, 1),
+        valid_to=valid_to or date(now.year + 2, 12, 31),
+        now=now,
+    )
+    if assessed:
+        assessment = exchange.record_assessment(
+            session,
+            actor=operator,
+            plant_id=plant.organisation_id,
+            answers=PASSING_CHECKLIST,
+            now=now,
+        )
+        exchange.review_assessment(
+            session,
+            actor=operator,
+            assessment_id=assessment.id,
+            passed=True,
+            note="site visit",
+            now=now,
+        )
 
 
 def window(now: datetime, *, hours_ahead: int = 1, length: int = 2) -> orders.TimeWindow:

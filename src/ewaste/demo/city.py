@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import catalog, dispatch, identity, ledger, pricing
+from ewaste import catalog, dispatch, exchange, identity, ledger, pricing
 from ewaste.identity import Role
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.ids import OrganisationId, UserId
@@ -200,7 +200,46 @@ def build_city(
                 bank_reference=f"demo-float-{actor.organisation_id}",
                 now=now,
             )
+    _license_plants(session, city, now=now)
     return city
+
+
+PLANT_ANNUAL_UNITS = 200_000
+"""Licensed annual capacity per category of each demo plant, units."""
+
+
+def _license_plants(session: Session, city: City, *, now: datetime) -> None:
+    """Every demo plant holds a licence for every category and has passed its assessment,
+    so the demo chain sells lots through the exchange's eligibility check."""
+    codes = [c.code for c in catalog.categories(session)]
+    every_item_met = {item: True for items in exchange.CHECKLIST.values() for item in items}
+    for index, plant in enumerate(city.plants, start=1):
+        exchange.record_licence(
+            session,
+            actor=city.operator,
+            plant_id=plant.organisation_id,
+            number=f"粤环拆解证-{now.year}-{index:03d}",
+            province="广东",
+            annual_units=dict.fromkeys(codes, PLANT_ANNUAL_UNITS),
+            valid_from=date(now.year, 1, 1),
+            valid_to=date(now.year + 4, 12, 31),
+            now=now,
+        )
+        assessment = exchange.record_assessment(
+            session,
+            actor=city.operator,
+            plant_id=plant.organisation_id,
+            answers=every_item_met,
+            now=now,
+        )
+        exchange.review_assessment(
+            session,
+            actor=city.operator,
+            assessment_id=assessment.id,
+            passed=True,
+            note="demo: site visit passed",
+            now=now,
+        )
 
 
 def _district(name: str) -> tuple[str, str, float, float, int]:

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from ewaste.exchange.models import Lot
 from ewaste.exchange.repository import ExchangeRepository
 from ewaste.exchange.rules import LotNotFound, LotStatus
-from ewaste.identity import Actor, Permission
+from ewaste.identity import Actor, MissingPermission, Permission, Role
+from ewaste.kernel.errors import NotFound
 
 
 def access_lot(
@@ -54,3 +55,30 @@ def access_lot_for_reading(session: Session, *, actor: Actor, lot_id: int) -> Lo
         if actor.can(permission):
             return access_lot(session, actor=actor, lot_id=lot_id, permission=permission)
     raise LotNotFound(lot_id=lot_id)
+
+
+class PlantNotFound(NotFound):
+    """No plant with this id visible to the actor."""
+
+    code = "exchange.plant_not_found"
+    message = "Plant {plant_id} not found."
+
+
+def access_plant(actor: Actor, plant_id: int) -> None:
+    """Allow the plant itself and staff (operators, regulators) to read a plant's licences,
+    assessments and capacity; PlantNotFound for everyone else."""
+    if actor.can(Permission.STAFF_LOT_READ):
+        return
+    if actor.can(Permission.PLANT_LOT_READ) and actor.organisation_id == plant_id:
+        return
+    raise PlantNotFound(plant_id=plant_id)
+
+
+def require_operator(actor: Actor) -> None:
+    """Licences and assessments are recorded and reviewed by platform operators only.
+
+    identity has no licence permission yet; until it does, the operator role is the test
+    (`staff:licence:write` is the name the error reports).
+    """
+    if actor.role is not Role.OPERATOR:
+        raise MissingPermission(permission="staff:licence:write")

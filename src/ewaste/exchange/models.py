@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.db.base import Base
 from ewaste.db.types import UTCDateTime
-from ewaste.exchange.rules import LotEvent, LotStatus, next_lot_status
+from ewaste.exchange.rules import (
+    AuctionEvent,
+    AuctionStatus,
+    ContractStatus,
+    LotEvent,
+    LotStatus,
+    SaleMethod,
+    next_auction_status,
+    next_contract_status,
+    next_lot_status,
+)
 
 _STATUS_VALUES = ", ".join(f"'{s.value}'" for s in LotStatus)
 
@@ -49,7 +68,13 @@ class Lot(Base):
     grams: Mapped[int] = mapped_column(Integer)
     """Sum of the units' door masses, grams."""
     price_fen: Mapped[int] = mapped_column(BigInteger)
-    """Fixed price of the whole lot, fen CNY, paid by the buying plant."""
+    """Asking price of the whole lot, fen CNY: the fixed price, or an auction's reserve."""
+    sale_method: Mapped[str] = mapped_column(
+        String(14),
+        default=SaleMethod.FIXED_PRICE.value,
+        server_default=SaleMethod.FIXED_PRICE.value,
+    )
+    """How the lot is sold (SaleMethod)."""
     plant_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id"), nullable=True, index=True
     )
@@ -92,3 +117,176 @@ class LotStatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PlantLicence(Base):
+    """A dismantling licence: number, province, validity, annual units per category."""
+
+    __tablename__ = "plant_licence"
+    __table_args__ = (CheckConstraint("valid_from <= valid_to", name="valid_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    province: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PlantLicenceCategory(Base):
+    """One licensed category of a licence, with its annual capacity in units."""
+
+    __tablename__ = "plant_licence_category"
+    __table_args__ = (
+        UniqueConstraint("licence_id", "category_code"),
+        CheckConstraint("annual_units > 0", name="annual_units_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    licence_id: Mapped[int] = mapped_column(ForeignKey("plant_licence.id"), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    annual_units: Mapped[int] = mapped_column(Integer)
+
+
+_ASSESSMENT_VALUES = "'submitted', 'passed', 'failed'"
+
+
+class PlantAssessment(Base):
+    """A conformity assessment: checklist answers, scores, an operator's review."""
+
+    __tablename__ = "plant_assessment"
+    __table_args__ = (CheckConstraint(f"status IN ({_ASSESSMENT_VALUES})", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    answers: Mapped[str] = mapped_column(String(2000))
+    """Checklist answers as JSON {item: true|false}."""
+    environment_score: Mapped[int] = mapped_column(Integer)
+    ohs_score: Mapped[int] = mapped_column(Integer)
+    social_score: Mapped[int] = mapped_column(Integer)
+    total_score: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Auction(Base):
+    """A sealed-bid auction of one lot; closed by the worker exactly once."""
+
+    __tablename__ = "auction"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'awarded', 'unsold')", name="status_known"),
+        Index("ix_auction_due", "status", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), unique=True)
+    reserve_fen: Mapped[int] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    winning_bid_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: AuctionEvent) -> None:
+        """Move along the auction table."""
+        self.status = next_auction_status(AuctionStatus(self.status), event).value
+
+
+class AuctionBid(Base):
+    """A plant's sealed bid: one per plant and auction."""
+
+    __tablename__ = "auction_bid"
+    __table_args__ = (
+        UniqueConstraint("auction_id", "plant_id"),
+        CheckConstraint("price_fen > 0", name="price_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(ForeignKey("auction.id"), index=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    placed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class StandingBid(Base):
+    """A plant's standing order: category, price per unit or kg, radius, units a month."""
+
+    __tablename__ = "standing_bid"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'withdrawn')", name="status_known"),
+        CheckConstraint("basis IN ('unit', 'kg')", name="basis_known"),
+        CheckConstraint("price_fen > 0", name="price_positive"),
+        CheckConstraint("units_per_month > 0", name="quantity_positive"),
+        Index("ix_standing_bid_open_category", "category_code", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    basis: Mapped[str] = mapped_column(String(4))
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    """Fen per unit or per kilogram (basis)."""
+    radius_km: Mapped[int] = mapped_column(Integer)
+    """The region: stations within this great-circle distance of the plant."""
+    units_per_month: Mapped[int] = mapped_column(Integer)
+    used_month: Mapped[str] = mapped_column(String(7), default="")
+    used_units: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    posted_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+
+class Contract(Base):
+    """An award: the agreed price, quantity and delivery terms of one lot to one plant."""
+
+    __tablename__ = "contract"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('awarded', 'shipped', 'received', 'disputed')", name="status_known"
+        ),
+        CheckConstraint(
+            "method IN ('fixed_price', 'auction', 'standing_bid')", name="method_known"
+        ),
+        CheckConstraint("price_fen > 0", name="price_positive"),
+        Index("ix_contract_capacity", "plant_id", "category_code", "awarded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), unique=True)
+    """Unique: a lot is awarded once, whatever races."""
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    method: Mapped[str] = mapped_column(String(14))
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    unit_count: Mapped[int] = mapped_column(Integer)
+    grams: Mapped[int] = mapped_column(Integer)
+    transport_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    """Estimated transport cost the match was weighed with (standing bids), fen."""
+    delivery_terms: Mapped[str] = mapped_column(String(300))
+    auction_bid_id: Mapped[int | None] = mapped_column(ForeignKey("auction_bid.id"), nullable=True)
+    standing_bid_id: Mapped[int | None] = mapped_column(
+        ForeignKey("standing_bid.id"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: LotEvent) -> None:
+        """Follow the lot's event along the contract table."""
+        self.status = next_contract_status(ContractStatus(self.status), event).value

@@ -32,6 +32,7 @@ class LotView:
     received_units: int | None
     received_grams: int | None
     unit_codes: tuple[str, ...]
+    sale_method: str = "fixed_price"
 
 
 def lot_view(session: Session, lot: Lot) -> LotView:
@@ -55,6 +56,7 @@ def lot_view(session: Session, lot: Lot) -> LotView:
         lot.received_units,
         lot.received_grams,
         codes,
+        lot.sale_method,
     )
 
 

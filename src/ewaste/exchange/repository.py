@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ewaste.exchange.models import Lot, LotStatusChange, LotUnit, StationReceipt
+from ewaste.db.session import is_sqlite
+from ewaste.exchange.models import (
+    Auction,
+    AuctionBid,
+    Contract,
+    Lot,
+    LotStatusChange,
+    LotUnit,
+    PlantAssessment,
+    PlantLicence,
+    PlantLicenceCategory,
+    StandingBid,
+    StationReceipt,
+)
+from ewaste.exchange.rules import AssessmentStatus, AuctionStatus, LicenceTerm, StandingBidStatus
 
 
 class ExchangeRepository:
@@ -36,8 +51,18 @@ class ExchangeRepository:
         stmt = select(LotUnit.unit_id, LotUnit.lot_id).where(LotUnit.unit_id.in_(unit_ids))
         return {int(u): int(lot) for u, lot in self._session.execute(stmt)}
 
-    def add(self, obj: Lot | StationReceipt) -> None:
-        """Stage and flush a new lot or receipt."""
+    def add(
+        self,
+        obj: Lot
+        | StationReceipt
+        | PlantLicence
+        | PlantAssessment
+        | Auction
+        | AuctionBid
+        | StandingBid
+        | Contract,
+    ) -> None:
+        """Stage and flush a new row."""
         self._session.add(obj)
         self._session.flush()
 
@@ -49,3 +74,212 @@ class ExchangeRepository:
     def add_change(self, change: LotStatusChange) -> None:
         """Append a history row."""
         self._session.add(change)
+
+
+class MarketRepository:
+    """Loads and stores licences, assessments, auctions, bids, standing bids and contracts."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # --- who may buy ---------------------------------------------------------------------
+
+    def add_licence_categories(self, rows: Sequence[PlantLicenceCategory]) -> None:
+        """Record a licence's categories."""
+        self._session.add_all(rows)
+        self._session.flush()
+
+    def licence_number_taken(self, number: str) -> bool:
+        """True when a licence with this number is recorded."""
+        stmt = select(PlantLicence.id).where(PlantLicence.number == number)
+        return self._session.scalar(stmt) is not None
+
+    def licences(self, plant_id: int) -> Sequence[PlantLicence]:
+        """The plant's licences, newest first."""
+        stmt = (
+            select(PlantLicence)
+            .where(PlantLicence.plant_id == plant_id)
+            .order_by(PlantLicence.valid_to.desc(), PlantLicence.id.desc())
+        )
+        return self._session.scalars(stmt).all()
+
+    def licence_categories(self, licence_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """{licence id: {category: annual units}}."""
+        out: dict[int, dict[str, int]] = {i: {} for i in licence_ids}
+        if not licence_ids:
+            return out
+        stmt = select(
+            PlantLicenceCategory.licence_id,
+            PlantLicenceCategory.category_code,
+            PlantLicenceCategory.annual_units,
+        ).where(PlantLicenceCategory.licence_id.in_(licence_ids))
+        for licence_id, category, units in self._session.execute(stmt):
+            out[int(licence_id)][str(category)] = int(units)
+        return out
+
+    def licence_terms(self, plant_id: int) -> tuple[LicenceTerm, ...]:
+        """The plant's licences as the eligibility rule reads them."""
+        licences = self.licences(plant_id)
+        units = self.licence_categories([lic.id for lic in licences])
+        return tuple(LicenceTerm(lic.valid_from, lic.valid_to, units[lic.id]) for lic in licences)
+
+    def assessment(self, assessment_id: int, *, for_update: bool = False) -> PlantAssessment | None:
+        """One assessment (row-locked on PostgreSQL when asked)."""
+        stmt = select(PlantAssessment).where(PlantAssessment.id == assessment_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self._session.scalars(stmt).one_or_none()
+
+    def assessments(self, plant_id: int) -> Sequence[PlantAssessment]:
+        """The plant's assessments, newest first."""
+        stmt = (
+            select(PlantAssessment)
+            .where(PlantAssessment.plant_id == plant_id)
+            .order_by(PlantAssessment.id.desc())
+        )
+        return self._session.scalars(stmt).all()
+
+    def assessment_passed(self, plant_id: int) -> bool:
+        """True when the plant's latest reviewed assessment passed."""
+        stmt = (
+            select(PlantAssessment.status)
+            .where(
+                PlantAssessment.plant_id == plant_id,
+                PlantAssessment.status != AssessmentStatus.SUBMITTED.value,
+            )
+            .order_by(PlantAssessment.reviewed_at.desc(), PlantAssessment.id.desc())
+            .limit(1)
+        )
+        return self._session.scalar(stmt) == AssessmentStatus.PASSED.value
+
+    def contracted_units(self, plant_id: int, *, start: datetime, end: datetime) -> dict[str, int]:
+        """{category: units} of the plant's contracts awarded in [start, end)."""
+        stmt = (
+            select(Contract.category_code, func.sum(Contract.unit_count))
+            .where(
+                Contract.plant_id == plant_id,
+                Contract.awarded_at >= start,
+                Contract.awarded_at < end,
+            )
+            .group_by(Contract.category_code)
+        )
+        return {str(c): int(n or 0) for c, n in self._session.execute(stmt)}
+
+    def contracted_units_of(
+        self, plant_id: int, category: str, *, start: datetime, end: datetime
+    ) -> int:
+        """Units of `category` in the plant's contracts awarded in [start, end)."""
+        stmt = select(func.coalesce(func.sum(Contract.unit_count), 0)).where(
+            Contract.plant_id == plant_id,
+            Contract.category_code == category,
+            Contract.awarded_at >= start,
+            Contract.awarded_at < end,
+        )
+        return int(self._session.scalar(stmt) or 0)
+
+    # --- contracts ---------------------------------------------------------------------------
+
+    def contract_of_lot(self, lot_id: int) -> Contract | None:
+        """The lot's contract, if awarded."""
+        return self._session.scalars(
+            select(Contract).where(Contract.lot_id == lot_id)
+        ).one_or_none()
+
+    def contract(self, contract_id: int) -> Contract | None:
+        """The contract with this id."""
+        return self._session.get(Contract, contract_id)
+
+    # --- auctions ----------------------------------------------------------------------------
+
+    def auction_of_lot(self, lot_id: int) -> Auction | None:
+        """The lot's auction, if it is sold by auction."""
+        return self._session.scalars(select(Auction).where(Auction.lot_id == lot_id)).one_or_none()
+
+    def due_auctions(self, now: datetime, *, limit: int) -> Sequence[Auction]:
+        """Open auctions whose closing time has come, oldest first, claimed with SKIP LOCKED on
+        PostgreSQL so that parallel workers take disjoint auctions."""
+        stmt = (
+            select(Auction)
+            .where(Auction.status == AuctionStatus.OPEN.value, Auction.closes_at <= now)
+            .order_by(Auction.closes_at, Auction.id)
+            .limit(limit)
+        )
+        if not is_sqlite(self._session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return self._session.scalars(stmt).all()
+
+    def bids(self, auction_id: int) -> Sequence[AuctionBid]:
+        """Every bid of the auction, in the order placed."""
+        stmt = (
+            select(AuctionBid)
+            .where(AuctionBid.auction_id == auction_id)
+            .order_by(AuctionBid.placed_at, AuctionBid.id)
+        )
+        return self._session.scalars(stmt).all()
+
+    def bid_of(self, auction_id: int, plant_id: int) -> AuctionBid | None:
+        """The plant's bid in this auction, if any."""
+        stmt = select(AuctionBid).where(
+            AuctionBid.auction_id == auction_id, AuctionBid.plant_id == plant_id
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    # --- standing bids -----------------------------------------------------------------------
+
+    def standing_bid(self, bid_id: int, *, for_update: bool = False) -> StandingBid | None:
+        """One standing bid (row-locked on PostgreSQL when asked)."""
+        stmt = select(StandingBid).where(StandingBid.id == bid_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self._session.scalars(stmt).one_or_none()
+
+    def best_standing_bids(
+        self, *, category: str, units: int, grams: int, month: str
+    ) -> list[tuple[int, int, int, int, datetime]]:
+        """For a lot of `units` and `grams` of `category`: each plant's best open bid per
+        radius that still has `units` left this month, as (bid id, plant id, radius km,
+        gross fen, posted at).
+
+        One indexed statement (category, status) with a window function: at most one row
+        per plant and radius comes back, however many bids are open. The gross price is
+        the integer expression of `rules.gross_fen`.
+        """
+        gross = case(
+            (StandingBid.basis == "unit", StandingBid.price_fen * units),
+            else_=(StandingBid.price_fen * grams) // 1000,
+        )
+        left = case(
+            (StandingBid.used_month == month, StandingBid.units_per_month - StandingBid.used_units),
+            else_=StandingBid.units_per_month,
+        )
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(StandingBid.plant_id, StandingBid.radius_km),
+                order_by=(gross.desc(), StandingBid.posted_at, StandingBid.id),
+            )
+            .label("rank")
+        )
+        inner = (
+            select(
+                StandingBid.id.label("bid_id"),
+                StandingBid.plant_id.label("plant_id"),
+                StandingBid.radius_km.label("radius_km"),
+                gross.label("gross"),
+                StandingBid.posted_at.label("posted_at"),
+                rank,
+            )
+            .where(
+                StandingBid.category_code == category,
+                StandingBid.status == StandingBidStatus.OPEN.value,
+                left >= units,
+            )
+            .subquery()
+        )
+        stmt = select(
+            inner.c.bid_id, inner.c.plant_id, inner.c.radius_km, inner.c.gross, inner.c.posted_at
+        ).where(inner.c.rank == 1)
+        return [
+            (int(bid), int(plant), int(radius), int(gross), posted)
+            for bid, plant, radius, gross, posted in self._session.execute(stmt)
+        ]

@@ -11,21 +11,30 @@ from sqlalchemy.orm import Session
 from ewaste import catalog, custody, identity, ledger
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot, access_lot_for_reading
+from ewaste.exchange.auctions import open_auction
+from ewaste.exchange.contracts import award, transition_lot
 from ewaste.exchange.models import Lot, LotStatusChange, LotUnit, StationReceipt
 from ewaste.exchange.queries import LotView, lot_view, units_in_any_lot
 from ewaste.exchange.repository import ExchangeRepository
 from ewaste.exchange.rules import (
+    InvalidClosingTime,
     LotEvent,
     LotStatus,
     MixedLot,
     NotACollector,
+    NotAnAuction,
     Reconciliation,
+    SaleMethod,
     UnitAlreadyInLot,
     UnitsNotInLot,
 )
+from ewaste.exchange.standing_bids import match_lot
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
 from ewaste.kernel.quantities import Mass
+
+DEFAULT_TRANSPORT_FEN_PER_KM = 800
+"""¥8 a kilometre for a lot's truck, station to plant, when the edge sets no rate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +117,26 @@ def receive_at_station(
 
 
 def create_lot(
-    session: Session, *, actor: Actor, unit_codes: Sequence[str], price: Money, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    unit_codes: Sequence[str],
+    price: Money,
+    now: datetime,
+    sale: SaleMethod = SaleMethod.FIXED_PRICE,
+    closes_at: datetime | None = None,
+    transport_fen_per_km: int = DEFAULT_TRANSPORT_FEN_PER_KM,
 ) -> LotView:
-    """List units of one category held at the actor's station as a lot at a fixed price.
+    """List units of one category held at the actor's station as a lot, sold by `sale`:
+
+    - fixed price: the first eligible plant to buy at `price` wins;
+    - auction: sealed bids at or above the reserve `price` until `closes_at`;
+    - standing bid: matched at once to the best standing bid net of transport (the
+      contract is made in this transaction); unmatched, it stays listed at `price`.
 
     Hazardous and non-hazardous units never mix because a lot holds one category.
-    Raises EmptySelection, InvalidPrice, InvalidUnitCode, MixedLot, UnitAlreadyInLot.
+    Raises EmptySelection, InvalidPrice, InvalidUnitCode, MixedLot, UnitAlreadyInLot,
+    InvalidClosingTime.
     """
     actor.require(Permission.STATION_LOT_CREATE)
     codes = sorted({custody.parse_unit_code(c) for c in unit_codes})
@@ -161,6 +184,13 @@ def create_lot(
             at=now,
         )
     )
+    if sale is SaleMethod.AUCTION:
+        if closes_at is None:
+            raise InvalidClosingTime
+        open_auction(session, lot, closes_at=closes_at, now=now)
+    elif sale is SaleMethod.STANDING_BID:
+        match_lot(session, lot, transport_fen_per_km=transport_fen_per_km, now=now)
+    session.flush()
     return lot_view(session, lot)
 
 
@@ -170,30 +200,28 @@ def get_lot(session: Session, *, actor: Actor, lot_id: int) -> LotView:
 
 
 def buy_lot(session: Session, *, actor: Actor, lot_id: int, now: datetime) -> LotView:
-    """Buy a listed lot at its fixed price: the plant's payment goes into escrow.
+    """Buy a listed fixed-price lot at its price: a contract, and the plant's payment into
+    escrow.
 
-    Raises LotNotFound, IllegalLotTransition (already sold), InsufficientFunds.
-    Two plants racing for the same lot: the row lock (PostgreSQL) or the single
-    writer (SQLite) and the version column let exactly one win.
+    Raises LotNotFound, NotAnAuction (the lot is auctioned), IllegalLotTransition (already
+    sold), the NotEligible reasons (licence, category, capacity, assessment),
+    InsufficientFunds. Plants racing for the same lot: the row lock (PostgreSQL) or the
+    single writer (SQLite), the version column and the contract's unique lot id let
+    exactly one win.
     """
     lot = access_lot(
         session, actor=actor, lot_id=lot_id, permission=Permission.PLANT_LOT_BUY, for_update=True
     )
-    _transition(session, lot, LotEvent.BUY, actor=actor, now=now)
-    lot.plant_id = actor.organisation_id
-    ledger.post_entry(
+    if lot.sale_method != SaleMethod.FIXED_PRICE.value and lot.status == LotStatus.LISTED.value:
+        raise NotAnAuction(lot_id=lot.id, method=lot.sale_method, wanted="fixed_price")
+    award(
         session,
-        entry=ledger.JournalEntry(
-            idempotency_key=f"lot:{lot.id}:plant-pays-escrow",
-            occurred_at=now,
-            description="Plant pays the lot price into escrow",
-            source=f"lot:{lot.id}",
-            lines=ledger.transfer(
-                payer=ledger.Accounts.party(actor.organisation_id),
-                payee=ledger.Accounts.ESCROW,
-                amount=Money(lot.price_fen),
-            ),
-        ),
+        lot,
+        plant_id=actor.organisation_id,
+        price=Money(lot.price_fen),
+        method=SaleMethod.FIXED_PRICE,
+        user_id=actor.user_id,
+        now=now,
     )
     session.flush()
     return lot_view(session, lot)
@@ -323,15 +351,4 @@ def _release_escrow(session: Session, lot: Lot, *, fee_basis_points: int, now: d
 def _transition(
     session: Session, lot: Lot, event: LotEvent, *, actor: Actor, now: datetime, note: str = ""
 ) -> None:
-    before, after = lot.apply(event)
-    ExchangeRepository(session).add_change(
-        LotStatusChange(
-            lot_id=lot.id,
-            from_status=before,
-            to_status=after,
-            event=event.value,
-            actor_id=actor.user_id,
-            at=now,
-            note=note,
-        )
-    )
+    transition_lot(session, lot, event, user_id=actor.user_id, now=now, note=note)

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import dispatch, identity, orders, pricing
+from ewaste import dispatch, exchange, identity, orders, pricing
 from ewaste.db.uow import transaction
 from ewaste.kernel.clock import Clock
 
@@ -63,11 +63,18 @@ def _reoptimise_routes(session: Session, now: datetime, limit: int) -> int:
     return len(dispatch.reoptimise_routes(session, now=now, limit=limit))
 
 
+def _close_auctions(session: Session, now: datetime, limit: int) -> int:
+    # Each due auction is claimed with SKIP LOCKED and leaves "open" as it closes: two
+    # workers never close the same auction.
+    return exchange.close_due_auctions(session, now=now, limit=limit)
+
+
 JOBS: tuple[Job, ...] = (
     Job("expire_quotes", _expire_quotes),
     Job("expire_pickups", _expire_pickups),
     Job("expire_offers", _expire_offers),
     Job("assign_pickups", _assign_pickups),
+    Job("close_auctions", _close_auctions, batch=100),
     # A few routes per transaction: their collectors' profile locks are held while PyVRP
     # searches, and an assignment round waits for them.
     Job("reoptimise_routes", _reoptimise_routes, batch=4),
