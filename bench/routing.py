@@ -403,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--prizes",
         type=float,
         nargs="*",
-        default=[3.0, 2.0],
+        default=[10.0, 3.0, 2.0],
         help="city day: also plan with a pickup worth only this many km (the trade-off)",
     )
     parser.add_argument("--insertion", action="store_true", help="part (c): live insertion")
