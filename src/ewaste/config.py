@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     quote_valid_minutes: int = Field(default=24 * 60, ge=1)
     platform_fee_basis_points: int = Field(default=200, ge=0, le=10_000)
     reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)
+    transport_fen_per_km: int = Field(default=800, ge=0, le=1_000_000)
+    """What a lot's truck costs a kilometre, station to plant, when standing bids are
+    weighed net of transport (fen)."""
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)

@@ -28,6 +28,7 @@ from ewaste.kernel.money import Money
 from tests.factories import (
     FUTIAN,
     LONGGANG,
+    PASSING_CHECKLIST,
     PASSWORD,
     World,
     book,
@@ -67,6 +68,14 @@ class Side:
     lot_shipped_grams: int
     lot_received: int
     unit_at_plant: str
+    lot_auction: int
+    """A lot of this side's station on sealed-bid auction, still open, without bids."""
+    standing_bid: int
+    """An open standing bid of this side's plant (washing machines)."""
+    contract: int
+    """The contract of `lot_sold`."""
+    assessment_submitted: int
+    """A conformity assessment of this side's plant awaiting review."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +119,13 @@ def _collector_id(world: World, side: str) -> int:
     return _actor(world, "collector", side).organisation_id
 
 
-def _lot(session: Session, world: World, side: str, now: datetime) -> exchange.LotView:
+def _lot(
+    session: Session,
+    world: World,
+    side: str,
+    now: datetime,
+    sale: exchange.SaleMethod = exchange.SaleMethod.FIXED_PRICE,
+) -> exchange.LotView:
     codes = _units_at_station(session, world, side, now)
     return exchange.create_lot(
         session,
@@ -118,6 +133,8 @@ def _lot(session: Session, world: World, side: str, now: datetime) -> exchange.L
         unit_codes=list(codes),
         price=LOT_PRICE,
         now=now,
+        sale=sale,
+        closes_at=now + timedelta(hours=2) if sale is exchange.SaleMethod.AUCTION else None,
     )
 
 
@@ -178,7 +195,30 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         tolerance_basis_points=300,
         fee_basis_points=200,
     )
+    auction = _lot(session, world, side, now, sale=exchange.SaleMethod.AUCTION)
+    standing = exchange.post_standing_bid(
+        session,
+        actor=plant,
+        category="washing_machine",
+        basis=exchange.PriceBasis.UNIT,
+        price=Money(60_00),
+        radius_km=100,
+        units_per_month=500,
+        now=now,
+    )
+    contract = next(c for c in exchange.contracts_for(session, actor=plant) if c.lot_id == sold.id)
+    assessment = exchange.record_assessment(
+        session,
+        actor=world.operator,
+        plant_id=plant.organisation_id,
+        answers=PASSING_CHECKLIST,
+        now=now,
+    )
     return Side(
+        lot_auction=auction.id,
+        standing_bid=standing.id,
+        contract=contract.id,
+        assessment_submitted=assessment.id,
         quote_open=quote.id,
         pickup_requested=requested.id,
         offer_open=offer_open,
@@ -375,7 +415,68 @@ def _route_sheet(mw: MatrixWorld, role: str, case: str) -> Call:
     return Call(f"/api/collectors/{collector}/route", params={"day": "2026-11-24"})
 
 
+def _plant_id(mw: MatrixWorld, case: str) -> int:
+    if case == "missing":
+        return MISSING_ID
+    return _actor(mw.world, "plant", "a" if case == "own" else "b").organisation_id
+
+
+def _licence_call(mw: MatrixWorld, role: str, case: str) -> Call:
+    body = {
+        "plant_id": _plant_id(mw, case),
+        "number": f"MATRIX-{role}-{case}",
+        "province": "广东",
+        "annual_units": {"tv_flat": 1000},
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-12-31",
+    }
+    return Call("/api/licences", body)
+
+
+MARKET_BUILDERS: dict[Route, Builder] = {
+    ("POST", "/api/licences"): _licence_call,
+    ("GET", "/api/plants/{plant_id}/licences"): lambda mw, role, case: Call(
+        f"/api/plants/{_plant_id(mw, case)}/licences"
+    ),
+    ("GET", "/api/plants/{plant_id}/capacity"): lambda mw, role, case: Call(
+        f"/api/plants/{_plant_id(mw, case)}/capacity"
+    ),
+    ("POST", "/api/assessments"): lambda mw, role, case: Call(
+        "/api/assessments", {"plant_id": _plant_id(mw, case), "answers": PASSING_CHECKLIST}
+    ),
+    ("POST", "/api/assessments/{assessment_id}/review"): lambda mw, role, case: Call(
+        f"/api/assessments/{_pick(mw, case, 'assessment_submitted')}/review",
+        {"passed": True, "note": "matrix"},
+    ),
+    ("POST", "/api/lots/{lot_id}/bids"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_auction')}/bids", {"price": _PRICE}
+    ),
+    ("GET", "/api/lots/{lot_id}/auction"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_auction')}/auction"
+    ),
+    ("POST", "/api/standing-bids"): lambda mw, role, case: Call(
+        "/api/standing-bids",
+        {
+            "category": "tv_flat",
+            "basis": "unit",
+            "price": _PRICE,
+            "radius_km": 50,
+            "units_per_month": 10,
+        },
+    ),
+    ("GET", "/api/standing-bids"): lambda mw, role, case: Call("/api/standing-bids"),
+    ("POST", "/api/standing-bids/{bid_id}/withdraw"): lambda mw, role, case: Call(
+        f"/api/standing-bids/{_pick(mw, case, 'standing_bid')}/withdraw"
+    ),
+    ("GET", "/api/contracts"): lambda mw, role, case: Call("/api/contracts"),
+    ("GET", "/api/contracts/{contract_id}"): lambda mw, role, case: Call(
+        f"/api/contracts/{_pick(mw, case, 'contract')}"
+    ),
+}
+
+
 BUILDERS: dict[Route, Builder] = {
+    **MARKET_BUILDERS,
     ("POST", "/api/auth/token"): _token_call,
     ("GET", "/api/me"): lambda mw, role, case: Call("/api/me"),
     ("GET", "/api/categories"): lambda mw, role, case: Call("/api/categories"),

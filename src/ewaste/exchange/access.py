@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ewaste import identity
 from ewaste.exchange.models import Lot
 from ewaste.exchange.repository import ExchangeRepository
 from ewaste.exchange.rules import LotNotFound, LotStatus
@@ -64,10 +65,13 @@ class PlantNotFound(NotFound):
     message = "Plant {plant_id} not found."
 
 
-def access_plant(actor: Actor, plant_id: int) -> None:
+def access_plant(session: Session, actor: Actor, plant_id: int) -> None:
     """Allow the plant itself and staff (operators, regulators) to read a plant's licences,
-    assessments and capacity; PlantNotFound for everyone else."""
+    assessments and capacity; PlantNotFound for everyone else and for a missing plant."""
     if actor.can(Permission.STAFF_LOT_READ):
+        org = identity.organisation_row(session, plant_id)
+        if org is None or org.role != Role.PLANT.value:
+            raise PlantNotFound(plant_id=plant_id)
         return
     if actor.can(Permission.PLANT_LOT_READ) and actor.organisation_id == plant_id:
         return

@@ -160,7 +160,7 @@ def record_licence(
 
 def licences_of(session: Session, *, actor: Actor, plant_id: int) -> Sequence[LicenceView]:
     """The plant's licences (the plant itself or staff); PlantNotFound otherwise."""
-    access_plant(actor, plant_id)
+    access_plant(session, actor, plant_id)
     market = MarketRepository(session)
     licences = market.licences(plant_id)
     units = market.licence_categories([lic.id for lic in licences])
@@ -236,7 +236,7 @@ def review_assessment(
 
 def assessments_of(session: Session, *, actor: Actor, plant_id: int) -> Sequence[AssessmentView]:
     """The plant's assessments, newest first (the plant itself or staff)."""
-    access_plant(actor, plant_id)
+    access_plant(session, actor, plant_id)
     return [_assessment_view(a) for a in MarketRepository(session).assessments(plant_id)]
 
 
@@ -268,7 +268,7 @@ def plant_capacity(
     session: Session, *, actor: Actor, plant_id: int, now: datetime
 ) -> PlantCapacity:
     """Capacity licensed, contracted and idle this year per category (plant itself or staff)."""
-    access_plant(actor, plant_id)
+    access_plant(session, actor, plant_id)
     market = MarketRepository(session)
     on = local_date(now)
     start, end = year_bounds(on)

@@ -21,6 +21,11 @@ class LotIn(BaseModel):
 
     unit_codes: list[str] = Field(min_length=1, max_length=5000)
     price: MoneyIn
+    """The fixed price, or the reserve of an auction, or the fallback price of a lot
+    offered to standing bids."""
+    sale: exchange.SaleMethod = exchange.SaleMethod.FIXED_PRICE
+    closes_at: datetime | None = None
+    """When an auction closes (sale = auction)."""
 
 
 class ReceptionIn(BaseModel):
@@ -48,6 +53,7 @@ class LotOut(BaseModel):
     received_units: int | None
     received_grams: int | None
     unit_codes: list[str]
+    sale: str
 
     @classmethod
     def of(cls, lot: exchange.LotView) -> LotOut:
@@ -66,18 +72,23 @@ class LotOut(BaseModel):
             received_units=lot.received_units,
             received_grams=lot.received_grams,
             unit_codes=list(lot.unit_codes),
+            sale=lot.sale_method,
         )
 
 
 @router.post("/lots", response_model=LotOut, status_code=201)
 def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context, scope="function")) -> LotOut:
-    """List units of one category held at the caller's station as a fixed-price lot."""
+    """List units of one category held at the caller's station: fixed price, auction or
+    standing bids (matched at once)."""
     lot = exchange.create_lot(
         ctx.session,
         actor=ctx.actor,
         unit_codes=body.unit_codes,
         price=body.price.to_money(),
         now=ctx.now,
+        sale=body.sale,
+        closes_at=body.closes_at,
+        transport_fen_per_km=ctx.settings.transport_fen_per_km,
     )
     return LotOut.of(lot)
 
