@@ -1,0 +1,330 @@
+"""Exchange benchmark: standing-bid matches per second and auction closes per second on
+PostgreSQL, with 10,000 open standing bids and 100,000 listed lots.
+
+Parties, licences and assessments are made through the services; the bulk rows (bids, lots,
+auctions and their sealed bids) are inserted directly, as a market that has been running
+would hold them. Each match is the full award: the candidate statement (one indexed query,
+at most one row per plant and radius), eligibility, the bid's monthly quantity under a row
+lock, the contract and the escrow entry. Results: terminal and bench/results/exchange.json.
+
+    .venv/bin/python bench/exchange.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from ewaste import catalog, exchange, identity, ledger, pricing
+from ewaste.cli.db import upgrade_to_head
+from ewaste.db.session import make_engine, make_session_factory
+from ewaste.db.uow import transaction
+from ewaste.exchange.auctions import close_due_auctions
+from ewaste.exchange.models import Auction, AuctionBid, Lot, StandingBid
+from ewaste.exchange.standing_bids import match_lot
+from ewaste.identity import Role
+from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.money import Money
+
+HERE = Path(__file__).parent
+T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+SHENZHEN = (22.60, 114.05)
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    name = f"ewaste_bench_exchange_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _point(rng: random.Random, radius_deg: float) -> GeoPoint:
+    return GeoPoint(
+        SHENZHEN[0] + rng.uniform(-radius_deg, radius_deg),
+        SHENZHEN[1] + rng.uniform(-radius_deg, radius_deg),
+    )
+
+
+def seed(
+    url: str, *, plants: int, stations: int, bids: int, lots: int, auctions: int
+) -> dict[str, Any]:
+    """Parties through the services; bids, lots and auctions in bulk."""
+    rng = random.Random(5)
+    factory = make_session_factory(make_engine(url))
+    with transaction(factory) as session:
+        catalog.load_catalogue(session)
+        pricing.load_seed_prices(session, now=T0)
+        codes = [c.code for c in catalog.categories(session)]
+        op_org = identity.register_organisation(
+            session, role=Role.OPERATOR, name="Ops", name_zh="运营", now=T0
+        )
+        op_user = identity.register_user(
+            session,
+            organisation_id=op_org.id,
+            username="operator",
+            password="bench-password-1",  # noqa: S106 - a throwaway bench user
+            now=T0,
+        )
+        operator = identity.actor_for_user(session, user_id=op_user.id)
+        plant_ids, station_ids, users = [], [], {}
+        for i in range(plants):
+            org = identity.register_organisation(
+                session,
+                role=Role.PLANT,
+                name=f"P{i}",
+                name_zh=f"厂{i}",
+                location=_point(rng, 1.5),
+                now=T0,
+            )
+            user = identity.register_user(
+                session,
+                organisation_id=org.id,
+                username=f"plant{i}",
+                password="bench-password-1",  # noqa: S106 - a throwaway bench user
+                now=T0,
+            )
+            plant_ids.append(org.id)
+            users[org.id] = user.id
+            ledger.record_deposit(
+                session,
+                actor=operator,
+                organisation_id=org.id,
+                amount=Money(10**12),
+                bank_reference=f"bench-{org.id}",
+                now=T0,
+            )
+            exchange.record_licence(
+                session,
+                actor=operator,
+                plant_id=org.id,
+                number=f"B-{i}",
+                province="广东",
+                annual_units=dict.fromkeys(codes, 10_000_000),
+                valid_from=date(2026, 1, 1),
+                valid_to=date(2030, 12, 31),
+                now=T0,
+            )
+            a = exchange.record_assessment(
+                session,
+                actor=operator,
+                plant_id=org.id,
+                answers={k: True for v in exchange.CHECKLIST.values() for k in v},
+                now=T0,
+            )
+            exchange.review_assessment(
+                session, actor=operator, assessment_id=a.id, passed=True, note="", now=T0
+            )
+        for i in range(stations):
+            org = identity.register_organisation(
+                session,
+                role=Role.STATION,
+                name=f"S{i}",
+                name_zh=f"站{i}",
+                location=_point(rng, 0.3),
+                now=T0,
+            )
+            station_ids.append(org.id)
+        session.execute(
+            insert(StandingBid),
+            [
+                {
+                    "plant_id": (p := rng.choice(plant_ids)),
+                    "category_code": rng.choice(codes),
+                    "basis": rng.choice(("unit", "kg")),
+                    "price_fen": rng.randint(1_000, 20_000),
+                    "radius_km": rng.choice((100, 200, 400)),
+                    "units_per_month": 1_000_000,
+                    "used_month": "",
+                    "used_units": 0,
+                    "status": "open",
+                    "posted_at": T0 - timedelta(seconds=rng.randint(0, 10**6)),
+                    "posted_by": users[p],
+                    "version": 1,
+                }
+                for _ in range(bids)
+            ],
+        )
+        for start in range(0, lots, 10_000):
+            session.execute(
+                insert(Lot),
+                [
+                    {
+                        "station_id": rng.choice(station_ids),
+                        "category_code": rng.choice(codes),
+                        "hazardous": False,
+                        "status": "listed",
+                        "unit_count": rng.randint(1, 40),
+                        "grams": rng.randint(5_000, 2_000_000),
+                        "price_fen": 100_00,
+                        "sale_method": "standing_bid",
+                        "created_at": T0,
+                        "version": 1,
+                    }
+                    for _ in range(min(10_000, lots - start))
+                ],
+            )
+        lot_ids = list(session.scalars(select(Lot.id).order_by(Lot.id)))
+        auction_lots = lot_ids[-auctions:]
+        session.execute(
+            text("UPDATE lot SET sale_method = 'auction' WHERE id >= :first"),
+            {"first": auction_lots[0]},
+        )
+        session.execute(
+            insert(Auction),
+            [
+                {
+                    "lot_id": lid,
+                    "reserve_fen": 50_00,
+                    "opened_at": T0,
+                    "closes_at": T0 + timedelta(hours=1),
+                    "status": "open",
+                    "version": 1,
+                }
+                for lid in auction_lots
+            ],
+        )
+        auction_ids = list(session.scalars(select(Auction.id).order_by(Auction.id)))
+        session.execute(
+            insert(AuctionBid),
+            [
+                {
+                    "auction_id": aid,
+                    "plant_id": pid,
+                    "price_fen": rng.randint(50_00, 500_00),
+                    "placed_at": T0 + timedelta(seconds=rng.randint(0, 3000)),
+                    "placed_by": users[pid],
+                }
+                for aid in auction_ids
+                for pid in rng.sample(plant_ids, 3)
+            ],
+        )
+    return {"factory": factory, "match_lots": lot_ids[: lots - auctions]}
+
+
+def bench_matches(
+    factory: Any, lot_ids: list[int], *, count: int, batch: int, fen_per_km: int
+) -> dict[str, Any]:
+    """Match `count` lots, `batch` per transaction; full awards."""
+    matched = 0
+    started = time.perf_counter()
+    for start in range(0, count, batch):
+        with transaction(factory) as session:
+            for lot_id in lot_ids[start : start + batch]:
+                lot = session.scalars(select(Lot).where(Lot.id == lot_id).with_for_update()).one()
+                if match_lot(session, lot, transport_fen_per_km=fen_per_km, now=T0) is not None:
+                    matched += 1
+    seconds = time.perf_counter() - started
+    return {
+        "lots": count,
+        "matched": matched,
+        "seconds": round(seconds, 2),
+        "per_second": round(count / seconds, 1),
+    }
+
+
+def bench_closes(factory: Any, *, batch: int) -> dict[str, Any]:
+    """Close every due auction, `batch` per transaction, as the worker does."""
+    closed = 0
+    started = time.perf_counter()
+    while True:
+        with transaction(factory) as session:
+            n = close_due_auctions(session, now=T0 + timedelta(hours=2), limit=batch)
+        closed += n
+        if n < batch:
+            break
+    seconds = time.perf_counter() - started
+    return {
+        "auctions": closed,
+        "seconds": round(seconds, 2),
+        "per_second": round(closed / seconds, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--bids", type=int, default=10_000)
+    parser.add_argument("--lots", type=int, default=100_000)
+    parser.add_argument("--plants", type=int, default=100)
+    parser.add_argument("--matches", type=int, default=5_000, help="lots matched in the timed run")
+    parser.add_argument("--auctions", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    with postgres_database(args.postgres) as url:
+        upgrade_to_head(url)
+        t = time.perf_counter()
+        seeded = seed(
+            url,
+            plants=args.plants,
+            stations=50,
+            bids=args.bids,
+            lots=args.lots,
+            auctions=args.auctions,
+        )
+        seed_s = round(time.perf_counter() - t, 1)
+        matches = bench_matches(
+            seeded["factory"],
+            seeded["match_lots"],
+            count=args.matches,
+            batch=args.batch,
+            fen_per_km=800,
+        )
+        closes = bench_closes(seeded["factory"], batch=args.batch)
+        with transaction(seeded["factory"]) as session:
+            balanced = ledger.is_balanced(session)
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": "postgresql",
+        "open_standing_bids": args.bids,
+        "lots": args.lots,
+        "plants": args.plants,
+        "seed_seconds": seed_s,
+        "standing_bid_matches": matches,
+        "auction_closes": closes,
+        "ledger_balanced": balanced,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": load_before,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+    print(
+        f"standing-bid matches: {matches['per_second']}/s "
+        f"({matches['matched']} of {matches['lots']} lots awarded)"
+    )
+    print(f"auction closes: {closes['per_second']}/s ({closes['auctions']} auctions)")
+    print(
+        f"ledger balanced: {balanced}; load before {load_before}, "
+        f"after {result['machine']['load_average_after']}"
+    )
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "exchange.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
