@@ -46,7 +46,7 @@ browser:
 	  else echo "install Chromium at /usr/bin/chromium for the e2e tests"; exit 1; fi; \
 	fi
 
-CORE := */ewaste/kernel/*,*/ewaste/*/rules.py,*/ewaste/*/access.py,*/ewaste/ledger/*
+CORE := */ewaste/kernel/*,*/ewaste/*/rules.py,*/ewaste/*/rules/*,*/ewaste/*/access.py,*/ewaste/ledger/*
 
 ## make test: the whole suite (unit, integration, api, e2e) on SQLite, with branch coverage:
 ## 100 % for the kernel, every rules.py and access.py and the ledger; 90 % overall.

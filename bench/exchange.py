@@ -36,6 +36,7 @@ from ewaste.exchange.models import Auction, AuctionBid, Lot, StandingBid
 from ewaste.exchange.standing_bids import match_lot
 from ewaste.identity import Role
 from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.ids import OrganisationId, UserId
 from ewaste.kernel.money import Money
 
 HERE = Path(__file__).parent
@@ -81,12 +82,12 @@ def seed(
         )
         op_user = identity.register_user(
             session,
-            organisation_id=op_org.id,
+            organisation_id=OrganisationId(op_org.id),
             username="operator",
             password="bench-password-1",  # noqa: S106 - a throwaway bench user
             now=T0,
         )
-        operator = identity.actor_for_user(session, user_id=op_user.id)
+        operator = identity.actor_for_user(session, user_id=UserId(op_user.id))
         plant_ids, station_ids, users = [], [], {}
         for i in range(plants):
             org = identity.register_organisation(
@@ -99,7 +100,7 @@ def seed(
             )
             user = identity.register_user(
                 session,
-                organisation_id=org.id,
+                organisation_id=OrganisationId(org.id),
                 username=f"plant{i}",
                 password="bench-password-1",  # noqa: S106 - a throwaway bench user
                 now=T0,

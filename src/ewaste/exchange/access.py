@@ -8,7 +8,7 @@ from ewaste import identity
 from ewaste.exchange.models import Lot
 from ewaste.exchange.repository import ExchangeRepository
 from ewaste.exchange.rules import LotNotFound, LotStatus
-from ewaste.identity import Actor, MissingPermission, Permission, Role
+from ewaste.identity import Actor, Permission, Role
 from ewaste.kernel.errors import NotFound
 
 
@@ -76,13 +76,3 @@ def access_plant(session: Session, actor: Actor, plant_id: int) -> None:
     if actor.can(Permission.PLANT_LOT_READ) and actor.organisation_id == plant_id:
         return
     raise PlantNotFound(plant_id=plant_id)
-
-
-def require_operator(actor: Actor) -> None:
-    """Licences and assessments are recorded and reviewed by platform operators only.
-
-    identity has no licence permission yet; until it does, the operator role is the test
-    (`staff:licence:write` is the name the error reports).
-    """
-    if actor.role is not Role.OPERATOR:
-        raise MissingPermission(permission="staff:licence:write")

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ewaste import ledger
@@ -158,19 +157,15 @@ def award(
 def contracts_for(session: Session, *, actor: Actor, limit: int = 200) -> Sequence[ContractView]:
     """Contracts the actor may see, newest first: staff all, a plant its purchases, a station
     its sales, anyone else none."""
-    stmt = select(Contract).order_by(Contract.id.desc()).limit(limit)
     if actor.can(Permission.STAFF_LOT_READ):
-        pass
+        party: int | None = None
     elif actor.can(Permission.PLANT_LOT_READ) or actor.can(Permission.STATION_LOT_READ):
-        stmt = stmt.where(
-            or_(
-                Contract.plant_id == actor.organisation_id,
-                Contract.station_id == actor.organisation_id,
-            )
-        )
+        party = actor.organisation_id
     else:
         return []
-    return [contract_view(c) for c in session.scalars(stmt)]
+    return [
+        contract_view(c) for c in MarketRepository(session).contracts_of_party(party, limit=limit)
+    ]
 
 
 def get_contract(session: Session, *, actor: Actor, contract_id: int) -> ContractView:

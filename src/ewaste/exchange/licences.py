@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ewaste import catalog, identity
 from ewaste.exchange import rules
-from ewaste.exchange.access import access_plant, require_operator
+from ewaste.exchange.access import access_plant
 from ewaste.exchange.models import PlantAssessment, PlantLicence, PlantLicenceCategory
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
 from ewaste.exchange.rules import (
@@ -22,7 +22,7 @@ from ewaste.exchange.rules import (
     LicenceNumberTaken,
     NotAPlant,
 )
-from ewaste.identity import Actor
+from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import NotFound
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -130,7 +130,7 @@ def record_licence(
 ) -> LicenceView:
     """Record a plant's dismantling licence (operator). Raises MissingPermission, NotAPlant,
     InvalidLicence, CategoryNotFound, LicenceNumberTaken."""
-    require_operator(actor)
+    actor.require(Permission.STAFF_PLANT_LICENCE_WRITE)
     _require_plant(session, plant_id)
     number = number.strip()
     rules.check_licence(number, province, annual_units, valid_from, valid_to)
@@ -187,7 +187,7 @@ def record_assessment(
     """Record a plant's conformity checklist, scored, awaiting review (operator).
 
     Raises MissingPermission, NotAPlant, InvalidChecklist."""
-    require_operator(actor)
+    actor.require(Permission.STAFF_PLANT_LICENCE_WRITE)
     _require_plant(session, plant_id)
     score = rules.score_checklist(answers)
     row = PlantAssessment(
@@ -217,16 +217,11 @@ def review_assessment(
     """An operator passes or fails a submitted assessment. Passing needs a passing score.
 
     Raises MissingPermission, AssessmentNotFound, IllegalAssessmentTransition, ScoreTooLow."""
-    require_operator(actor)
+    actor.require(Permission.STAFF_PLANT_LICENCE_WRITE)
     row = MarketRepository(session).assessment(assessment_id, for_update=True)
     if row is None:
         raise AssessmentNotFound(assessment_id=assessment_id)
-    score = rules.AssessmentScore(
-        {"environment": row.environment_score, "ohs": row.ohs_score, "social": row.social_score},
-        row.total_score,
-    )
-    event = AssessmentEvent.PASS if passed else AssessmentEvent.FAIL
-    row.status = rules.next_assessment_status(AssessmentStatus(row.status), event, score).value
+    row.apply(AssessmentEvent.PASS if passed else AssessmentEvent.FAIL)
     row.reviewed_by = actor.user_id
     row.reviewed_at = now
     row.note = note[:300]

@@ -19,15 +19,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ewaste.db.base import Base
 from ewaste.db.types import UTCDateTime
 from ewaste.exchange.rules import (
+    AssessmentEvent,
+    AssessmentScore,
+    AssessmentStatus,
     AuctionEvent,
     AuctionStatus,
     ContractStatus,
     LotEvent,
     LotStatus,
     SaleMethod,
+    StandingBidEvent,
+    StandingBidStatus,
+    next_assessment_status,
     next_auction_status,
     next_contract_status,
     next_lot_status,
+    next_standing_bid_status,
 )
 
 _STATUS_VALUES = ", ".join(f"'{s.value}'" for s in LotStatus)
@@ -174,6 +181,22 @@ class PlantAssessment(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     note: Mapped[str] = mapped_column(String(300), default="")
 
+    @property
+    def score(self) -> AssessmentScore:
+        """The stored scores as the review rule reads them."""
+        return AssessmentScore(
+            {
+                "environment": self.environment_score,
+                "ohs": self.ohs_score,
+                "social": self.social_score,
+            },
+            self.total_score,
+        )
+
+    def apply(self, event: AssessmentEvent) -> None:
+        """Move along the review table; passing needs a passing score (ScoreTooLow)."""
+        self.status = next_assessment_status(AssessmentStatus(self.status), event, self.score).value
+
 
 class Auction(Base):
     """A sealed-bid auction of one lot; closed by the worker exactly once."""
@@ -247,6 +270,10 @@ class StandingBid(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: StandingBidEvent) -> None:
+        """Move along the standing bid's table."""
+        self.status = next_standing_bid_status(StandingBidStatus(self.status), event).value
 
 
 class Contract(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
@@ -189,6 +189,14 @@ class MarketRepository:
         """The contract with this id."""
         return self._session.get(Contract, contract_id)
 
+    def contracts_of_party(self, party_id: int | None, *, limit: int) -> Sequence[Contract]:
+        """Contracts newest first: those where `party_id` is the buyer or the seller, or every
+        contract when `party_id` is None (staff)."""
+        stmt = select(Contract).order_by(Contract.id.desc()).limit(limit)
+        if party_id is not None:
+            stmt = stmt.where(or_(Contract.plant_id == party_id, Contract.station_id == party_id))
+        return self._session.scalars(stmt).all()
+
     # --- auctions ----------------------------------------------------------------------------
 
     def auction_of_lot(self, lot_id: int) -> Auction | None:
@@ -232,6 +240,13 @@ class MarketRepository:
         if for_update:
             stmt = stmt.with_for_update()
         return self._session.scalars(stmt).one_or_none()
+
+    def standing_bids_of(self, plant_id: int | None, *, limit: int) -> Sequence[StandingBid]:
+        """Standing bids newest first: the plant's, or every plant's when `plant_id` is None."""
+        stmt = select(StandingBid).order_by(StandingBid.id.desc()).limit(limit)
+        if plant_id is not None:
+            stmt = stmt.where(StandingBid.plant_id == plant_id)
+        return self._session.scalars(stmt).all()
 
     def best_standing_bids(
         self, *, category: str, units: int, grams: int, month: str

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ewaste import catalog, identity, ledger
@@ -21,6 +20,7 @@ from ewaste.exchange.rules import (
     NotEligible,
     PriceBasis,
     SaleMethod,
+    StandingBidEvent,
     StandingBidNotFound,
     StandingBidStatus,
 )
@@ -119,8 +119,9 @@ def withdraw_standing_bid(
 ) -> StandingBidView:
     """The plant withdraws its standing bid (idempotent). StandingBidNotFound otherwise."""
     bid = _own_bid(session, actor, bid_id, for_update=True)
-    bid.status = StandingBidStatus.WITHDRAWN.value
-    session.flush()
+    if bid.status != StandingBidStatus.WITHDRAWN.value:
+        bid.apply(StandingBidEvent.WITHDRAW)
+        session.flush()
     return _view(bid, now)
 
 
@@ -128,14 +129,13 @@ def standing_bids_for(
     session: Session, *, actor: Actor, now: datetime, limit: int = 200
 ) -> Sequence[StandingBidView]:
     """Standing bids the actor may see: a plant its own, staff all, others none."""
-    stmt = select(StandingBid).order_by(StandingBid.id.desc()).limit(limit)
     if actor.can(Permission.STAFF_LOT_READ):
-        pass
+        plant: int | None = None
     elif actor.can(Permission.PLANT_LOT_BUY):
-        stmt = stmt.where(StandingBid.plant_id == actor.organisation_id)
+        plant = actor.organisation_id
     else:
         return []
-    return [_view(b, now) for b in session.scalars(stmt)]
+    return [_view(b, now) for b in MarketRepository(session).standing_bids_of(plant, limit=limit)]
 
 
 def offers_for_lot(

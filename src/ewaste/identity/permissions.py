@@ -35,6 +35,8 @@ class Permission(StrEnum):
     STAFF_PICKUP_ASSIGN = "staff:pickup:assign"
     STAFF_PICKUP_CANCEL = "staff:pickup:cancel"
     STAFF_LOT_READ = "staff:lot:read"
+    STAFF_PLANT_LICENCE_WRITE = "staff:licence:write"
+    """Record plant licences and conformity assessments, and review assessments."""
     STAFF_LEDGER_READ = "staff:ledger:read"
     STAFF_LEDGER_DEPOSIT = "staff:ledger:deposit"
     STAFF_PRICE_WRITE = "staff:price:write"
@@ -89,6 +91,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
             Permission.STAFF_PICKUP_ASSIGN,
             Permission.STAFF_PICKUP_CANCEL,
             Permission.STAFF_LOT_READ,
+            Permission.STAFF_PLANT_LICENCE_WRITE,
             Permission.STAFF_LEDGER_READ,
             Permission.STAFF_LEDGER_DEPOSIT,
             Permission.STAFF_PRICE_WRITE,
