@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     database_threads: int = Field(default=8, ge=1, le=256)
     """Threads per web worker that run API calls' transactions (and database connections
     kept open per worker); docs/adr/0010."""
+    custody_signing_key: str = ""
+    """The Ed25519 key that signs custody checkpoints: a PEM file's path or the base64 of a
+    32-byte seed (docs/adr/0013). Empty: the public development key, refused in production."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -45,6 +48,8 @@ class Settings(BaseSettings):
             raise ValueError("EWASTE_SECRET_KEY must be at least 16 characters")
         if self.env == "production" and not self.session_cookie_secure:
             raise ValueError("EWASTE_SESSION_COOKIE_SECURE must be true in production")
+        if self.env == "production" and not self.custody_signing_key.strip():
+            raise ValueError("EWASTE_CUSTODY_SIGNING_KEY must be set in production")
         return self
 
     @property

@@ -24,6 +24,16 @@ def test_production_needs_a_secure_cookie() -> None:
         Settings(env="production", secret_key="x" * 40, session_cookie_secure=False)
 
 
-def test_production_with_a_real_secret_and_secure_cookie_is_accepted() -> None:
-    settings = Settings(env="production", secret_key="x" * 40, session_cookie_secure=True)
+def test_production_needs_a_custody_signing_key() -> None:
+    with pytest.raises(ValidationError, match="EWASTE_CUSTODY_SIGNING_KEY"):
+        Settings(env="production", secret_key="x" * 40, session_cookie_secure=True)
+
+
+def test_production_with_a_real_secret_secure_cookie_and_signing_key_is_accepted() -> None:
+    settings = Settings(
+        env="production",
+        secret_key="x" * 40,
+        session_cookie_secure=True,
+        custody_signing_key="/etc/ewaste/custody-ed25519.pem",
+    )
     assert settings.session_cookie_secure

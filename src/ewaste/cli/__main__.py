@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ewaste.cli import db, operations, route
+from ewaste.cli import custody, db, operations, route
 from ewaste.cli.context import run_guarded
 from ewaste.cli.demo import demo
 from ewaste.cli.serve import serve
@@ -22,6 +22,7 @@ app.add_typer(operations.pickups, name="pickups")
 app.add_typer(operations.reports, name="report")
 app.add_typer(operations.prices, name="prices")
 app.add_typer(route.app, name="route")
+app.add_typer(custody.app, name="custody")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)

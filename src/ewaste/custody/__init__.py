@@ -1,6 +1,8 @@
 """Chain of custody: tagged units and their append-only handover log."""
 
 from ewaste.custody.access import access_unit_trace
+from ewaste.custody.chain import ChainFault, FaultReason
+from ewaste.custody.checkpoints import checkpoint_if_due, sign_checkpoint
 from ewaste.custody.queries import (
     UnitRow,
     held_grams_by_holder,
@@ -20,7 +22,16 @@ from ewaste.custody.rules import (
     WrongHolder,
     parse_unit_code,
 )
-from ewaste.custody.services import DuplicateUnitCodes, Handover, hand_over, tag_unit, trace_unit
+from ewaste.custody.services import (
+    DuplicateUnitCodes,
+    EventNotFound,
+    Handover,
+    correct_event,
+    hand_over,
+    tag_unit,
+    trace_unit,
+)
+from ewaste.custody.signing import InvalidSigningKey, PublicKey, Signer, load_signer
 from ewaste.custody.trace import (
     TraceStep,
     UnitTrace,
@@ -28,13 +39,21 @@ from ewaste.custody.trace import (
     unit_trace,
     units_of_household,
 )
+from ewaste.custody.verify import ChainReport, verify_chain
 
 __all__ = [
+    "ChainFault",
+    "ChainReport",
     "DuplicateUnitCodes",
+    "EventNotFound",
+    "FaultReason",
     "Handover",
     "HandoverKind",
     "IllegalHandover",
+    "InvalidSigningKey",
     "InvalidUnitCode",
+    "PublicKey",
+    "Signer",
     "TraceStep",
     "UnitNotFound",
     "UnitRow",
@@ -43,9 +62,13 @@ __all__ = [
     "WrongHolder",
     "access_unit_trace",
     "chain_completeness",
+    "checkpoint_if_due",
+    "correct_event",
     "hand_over",
     "held_grams_by_holder",
+    "load_signer",
     "parse_unit_code",
+    "sign_checkpoint",
     "tag_unit",
     "trace_unit",
     "unit_trace",
@@ -56,4 +79,5 @@ __all__ = [
     "units_from_source",
     "units_held_by",
     "units_of_household",
+    "verify_chain",
 ]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.custody.rules import HandoverKind, UnitStatus, holder_after, next_unit_status
@@ -46,11 +54,19 @@ class Unit(Base):
 
 
 class CustodyEvent(Base):
-    """A handover of one unit: who to whom, where, when, how heavy. Never updated or deleted."""
+    """A handover of one unit: who to whom, where, when, how heavy. Never updated or deleted.
+
+    Each event is a link of the global hash chain (`custody.chain`): `chain_seq`,
+    `prev_hash` and `hash` are set by `CustodyRepository.append_event`, which also
+    chooses the id (the hash covers it). A correction is a new event whose
+    `corrects_id` names the event it corrects; the original stays as it was.
+    """
 
     __tablename__ = "custody_event"
     __table_args__ = (
         UniqueConstraint("unit_id", "seq"),
+        UniqueConstraint("chain_seq"),
+        CheckConstraint("chain_seq >= 1", name="chain_seq_positive"),
         CheckConstraint(f"kind IN ({_KIND_VALUES})", name="kind_known"),
         CheckConstraint("grams >= 0", name="grams_non_negative"),
         CheckConstraint("seq >= 1", name="seq_positive"),
@@ -72,3 +88,31 @@ class CustodyEvent(Base):
     ref: Mapped[str] = mapped_column(String(60), default="")
     """The business document behind the handover ("pickup:12", "lot:3")."""
     recorded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custody_event.id"), nullable=True, default=None
+    )
+    """The event this one corrects (None for a plain handover)."""
+    chain_seq: Mapped[int] = mapped_column(BigInteger)
+    """Position in the one global custody chain, from 1, without gaps."""
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    """`hash` of the event at chain_seq - 1 (64 zeros for the first)."""
+    hash: Mapped[str] = mapped_column(String(64))
+    """SHA-256 (hex) of this event's canonical encoding and prev_hash (custody.chain)."""
+
+
+class CustodyCheckpoint(Base):
+    """A signed statement that the chain up to `last_chain_seq` ends in `last_hash`.
+
+    Append-only like the events. `signature` is the Ed25519 signature (hex) of
+    `custody.chain.checkpoint_message(...)` by the key named by `key_id`.
+    """
+
+    __tablename__ = "custody_checkpoint"
+    __table_args__ = (UniqueConstraint("last_chain_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_chain_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ewaste.custody.models import CustodyEvent, Unit
+from ewaste.custody.chain import CHAIN_FIELDS, GENESIS_HASH, ChainRow, event_hash
+from ewaste.custody.models import CustodyCheckpoint, CustodyEvent, Unit
+
+CHAIN_LOCK_KEY: Final = 0x6577_6173_7465_01  # "ewaste" + 1: pg_advisory_xact_lock's key
+"""The advisory lock that serialises appends to the custody chain on PostgreSQL."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRow:
+    """A checkpoint as read for verification."""
+
+    id: int
+    last_chain_seq: int
+    last_hash: str
+    signed_at: datetime
+    key_id: str
+    signature: str
 
 
 class CustodyRepository:
@@ -43,9 +62,89 @@ class CustodyRepository:
         )
         return int(self._session.execute(stmt).scalar_one())
 
+    def lock_chain(self) -> None:
+        """Serialise appends to the custody chain until the transaction ends.
+
+        PostgreSQL: a transaction-level advisory lock (taken again it is a no-op).
+        SQLite has one writer at a time (BEGIN IMMEDIATE), so nothing is needed.
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY}
+            )
+
+    def chain_head(self) -> tuple[int, str]:
+        """(chain_seq, hash) of the last event in the chain; (0, GENESIS_HASH) when empty."""
+        row = self._session.execute(
+            select(CustodyEvent.chain_seq, CustodyEvent.hash)
+            .order_by(CustodyEvent.chain_seq.desc())
+            .limit(1)
+        ).first()
+        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
     def append_event(self, event: CustodyEvent) -> None:
-        """Append an event (never updates one)."""
+        """Append `event` as the next link of the chain (never updates one).
+
+        Takes the chain lock, gives the event the next id and chain_seq, links it to the
+        head and hashes it. The id is chosen here, not by the database, because the hash
+        covers it; under the lock max(id) + 1 is free.
+        """
+        self.lock_chain()
+        head_seq, head_hash = self.chain_head()
+        max_id = self._session.execute(select(func.max(CustodyEvent.id))).scalar_one()
+        event.id = int(max_id or 0) + 1
+        event.chain_seq = head_seq + 1
+        event.prev_hash = head_hash
+        event.evidence = event.evidence or ""
+        event.ref = event.ref or ""
+        event.hash = event_hash({name: getattr(event, name) for name in CHAIN_FIELDS}, head_hash)
         self._session.add(event)
+        self._session.flush()
+
+    def event_by_id(self, event_id: int) -> CustodyEvent | None:
+        """The event with this id, if any."""
+        return self._session.get(CustodyEvent, event_id)
+
+    def chain_rows(self, *, batch: int = 20_000) -> Iterator[Sequence[ChainRow]]:
+        """Every event as a ChainRow, in chain order, `batch` rows at a time; constant memory.
+
+        Keyset pages over the unique index on chain_seq (`chain_seq > last ORDER BY
+        chain_seq LIMIT batch`): one plain query per page, no long-lived cursor, and a
+        short chain costs one round trip. Pages are never reread, so a page boundary
+        cannot hide a repeated chain_seq only because UNIQUE (chain_seq) forbids one.
+        """
+        columns = [getattr(CustodyEvent, name) for name in CHAIN_FIELDS]
+        base = select(*columns, CustodyEvent.prev_hash, CustodyEvent.hash).order_by(
+            CustodyEvent.chain_seq
+        )
+        last: int | None = None
+        while True:
+            stmt = base if last is None else base.where(CustodyEvent.chain_seq > last)
+            rows: Any = self._session.execute(stmt.limit(batch)).all()
+            if rows:
+                yield rows
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+    def checkpoints(self) -> Sequence[CheckpointRow]:
+        """Every checkpoint as stored right now (plain rows, not cached ORM objects), oldest
+        first."""
+        c = CustodyCheckpoint
+        stmt = select(
+            c.id, c.last_chain_seq, c.last_hash, c.signed_at, c.key_id, c.signature
+        ).order_by(c.last_chain_seq)
+        return [CheckpointRow(*row) for row in self._session.execute(stmt)]
+
+    def last_checkpoint(self) -> CustodyCheckpoint | None:
+        """The checkpoint covering the most events, if any."""
+        return self._session.scalars(
+            select(CustodyCheckpoint).order_by(CustodyCheckpoint.last_chain_seq.desc()).limit(1)
+        ).first()
+
+    def add_checkpoint(self, checkpoint: CustodyCheckpoint) -> None:
+        """Append a checkpoint (never updates one)."""
+        self._session.add(checkpoint)
         self._session.flush()
 
     def handled_by(self, unit_id: int, organisation_id: int) -> bool:

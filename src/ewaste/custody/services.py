@@ -22,7 +22,7 @@ from ewaste.custody.rules import (
 )
 from ewaste.custody.trace import UnitTrace, unit_trace
 from ewaste.identity import Actor
-from ewaste.kernel.errors import InvalidInput
+from ewaste.kernel.errors import InvalidInput, NotFound
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.quantities import Mass
 
@@ -122,6 +122,9 @@ def hand_over(
             raise DuplicateUnitCodes(unit_code=code)
         seen.add(code)
     repo = CustodyRepository(session)
+    # The chain lock first, then the units: every writer of custody events takes them in
+    # this order, so two handovers never wait for each other crosswise.
+    repo.lock_chain()
     units = repo.units_by_codes_for_update(codes)
     found = {u.code for u in units}
     for code in codes:
@@ -152,6 +155,61 @@ def hand_over(
         unit.apply(handover.kind, from_id=handover.from_id, to_id=handover.to_id)
     session.flush()
     return units
+
+
+class EventNotFound(NotFound):
+    """No custody event with this id that the actor took part in."""
+
+    code = "custody.event_not_found"
+    message = "Custody event {event_id} not found."
+
+
+def correct_event(
+    session: Session,
+    *,
+    actor: Actor,
+    event_id: int,
+    mass: Mass | None = None,
+    place: GeoPoint | None = None,
+    evidence: str | None = None,
+    ref: str | None = None,
+) -> CustodyEvent:
+    """Append a correction of event `event_id`: a new event that points at it.
+
+    The correction repeats the original's kind, parties and time and carries the
+    corrected mass, place, evidence or reference (the rest copied). The original is
+    never touched. Only an organisation that took part in the handover (not a
+    household) may correct it; anyone else gets EventNotFound, as for a missing id.
+    Runs inside the caller's transaction.
+    """
+    repo = CustodyRepository(session)
+    repo.lock_chain()
+    original = repo.event_by_id(event_id)
+    if (
+        original is None
+        or actor.role == "household"
+        or actor.organisation_id not in (original.from_id, original.to_id)
+    ):
+        raise EventNotFound(event_id=event_id)
+    if mass is not None and mass.grams < 0:
+        raise InvalidInput("A mass cannot be negative.", grams=mass.grams)
+    correction = CustodyEvent(
+        unit_id=original.unit_id,
+        seq=repo.last_seq(original.unit_id) + 1,
+        kind=original.kind,
+        from_id=original.from_id,
+        to_id=original.to_id,
+        occurred_at=original.occurred_at,
+        lat=place.lat if place else original.lat,
+        lon=place.lon if place else original.lon,
+        grams=mass.grams if mass is not None else original.grams,
+        evidence=original.evidence if evidence is None else evidence,
+        ref=original.ref if ref is None else ref,
+        recorded_by=actor.user_id,
+        corrects_id=original.id,
+    )
+    repo.append_event(correction)
+    return correction
 
 
 def trace_unit(session: Session, *, actor: Actor, unit_code: str) -> UnitTrace:

@@ -16,10 +16,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import dispatch, exchange, identity, orders, pricing
+from ewaste import custody, dispatch, exchange, identity, orders, pricing
+from ewaste.config import Settings
 from ewaste.db.uow import transaction
 from ewaste.kernel.clock import Clock
 
@@ -69,12 +71,26 @@ def _close_auctions(session: Session, now: datetime, limit: int) -> int:
     return exchange.close_due_auctions(session, now=now, limit=limit)
 
 
+@cache
+def _custody_signer(setting: str, env: str) -> custody.Signer:
+    return custody.load_signer(setting, env=env)
+
+
+def _checkpoint_custody(session: Session, now: datetime, limit: int) -> int:
+    # Signs the chain's head every custody.chain.CHECKPOINT_EVERY_EVENTS events or
+    # CHECKPOINT_EVERY minutes (docs/adr/0013); the key comes from the worker's settings.
+    settings = Settings()
+    signer = _custody_signer(settings.custody_signing_key, settings.env)
+    return int(custody.checkpoint_if_due(session, signer=signer, now=now) is not None)
+
+
 JOBS: tuple[Job, ...] = (
     Job("expire_quotes", _expire_quotes),
     Job("expire_pickups", _expire_pickups),
     Job("expire_offers", _expire_offers),
     Job("assign_pickups", _assign_pickups),
     Job("close_auctions", _close_auctions, batch=100),
+    Job("checkpoint_custody", _checkpoint_custody, batch=1),
     # A few routes per transaction: their collectors' profile locks are held while PyVRP
     # searches, and an assignment round waits for them.
     Job("reoptimise_routes", _reoptimise_routes, batch=4),
