@@ -517,6 +517,8 @@ BUILDERS: dict[Route, Builder] = {
     ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
     ("GET", "/api/ledger/entries"): _ledger_entries,
     ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),
+    ("GET", "/api/custody/verify"): lambda mw, role, case: Call("/api/custody/verify"),
+    ("GET", "/api/custody/public-key"): lambda mw, role, case: Call("/api/custody/public-key"),
     ("POST", "/api/pickups/{pickup_id}/adjustments"): lambda mw, role, case: Call(
         f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/adjustments",
         {"adjustments": [{"item": 0, "reason": "broken_screen", "photo_ref": "photo:m"}]},

@@ -64,6 +64,7 @@ PUBLIC_ROUTES = frozenset(
         ("GET", "/api/prices"),
         ("GET", "/api/prices/board"),
         ("GET", "/api/prices/index"),
+        ("GET", "/api/custody/public-key"),
     }
 )
 
@@ -582,6 +583,28 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "station": {"own": 403, "other": NA, "missing": NA},
         "plant": {"own": 403, "other": NA, "missing": NA},
         "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    # The tamper-evident custody log (issue 7): operators and regulators verify the whole
+    # chain; the public key that checks the checkpoints is published to anybody.
+    ("GET", "/api/custody/verify"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/custody/public-key"): {
+        "anonymous": {"own": 200, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
         "operator": {"own": 200, "other": NA, "missing": NA},
         "regulator": {"own": 200, "other": NA, "missing": NA},
     },

@@ -39,7 +39,7 @@ from ewaste.custody.trace import (
     unit_trace,
     units_of_household,
 )
-from ewaste.custody.verify import ChainReport, verify_chain
+from ewaste.custody.verify import ChainReport, verify_chain, verify_custody_log
 
 __all__ = [
     "ChainFault",
@@ -80,4 +80,5 @@ __all__ = [
     "units_held_by",
     "units_of_household",
     "verify_chain",
+    "verify_custody_log",
 ]

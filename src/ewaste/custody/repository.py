@@ -83,23 +83,50 @@ class CustodyRepository:
         return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
     def append_event(self, event: CustodyEvent) -> None:
-        """Append `event` as the next link of the chain (never updates one).
+        """Append `event` as the next link of the chain (never updates one)."""
+        self.append_events([event])
 
-        Takes the chain lock, gives the event the next id and chain_seq, links it to the
-        head and hashes it. The id is chosen here, not by the database, because the hash
-        covers it; under the lock max(id) + 1 is free.
+    def append_events(self, events: Sequence[CustodyEvent]) -> None:
+        """Append `events`, in order, as the next links of the chain (never updates one).
+
+        Takes the chain lock, reads the head and the largest id once, gives each event
+        the next id and chain_seq, links and hashes it, and inserts them in one flush.
+        Ids are chosen here, not by the database, because the hash covers them; under
+        the lock max(id) + 1 is free.
         """
+        if not events:
+            return
         self.lock_chain()
-        head_seq, head_hash = self.chain_head()
-        max_id = self._session.execute(select(func.max(CustodyEvent.id))).scalar_one()
-        event.id = int(max_id or 0) + 1
-        event.chain_seq = head_seq + 1
-        event.prev_hash = head_hash
-        event.evidence = event.evidence or ""
-        event.ref = event.ref or ""
-        event.hash = event_hash({name: getattr(event, name) for name in CHAIN_FIELDS}, head_hash)
-        self._session.add(event)
+        last_id = select(func.max(CustodyEvent.id)).scalar_subquery()
+        row = self._session.execute(
+            select(CustodyEvent.chain_seq, CustodyEvent.hash, last_id)
+            .order_by(CustodyEvent.chain_seq.desc())
+            .limit(1)
+        ).first()
+        head_seq, head_hash, max_id = (0, GENESIS_HASH, 0) if row is None else row
+        for event in events:
+            max_id += 1
+            head_seq += 1
+            event.id = max_id
+            event.chain_seq = head_seq
+            event.prev_hash = head_hash
+            event.evidence = event.evidence or ""
+            event.ref = event.ref or ""
+            event.hash = event_hash(
+                {name: getattr(event, name) for name in CHAIN_FIELDS}, head_hash
+            )
+            head_hash = event.hash
+        self._session.add_all(events)
         self._session.flush()
+
+    def last_seqs(self, unit_ids: Sequence[int]) -> dict[int, int]:
+        """Each unit's latest event sequence number (units without events are left out)."""
+        stmt = (
+            select(CustodyEvent.unit_id, func.max(CustodyEvent.seq))
+            .where(CustodyEvent.unit_id.in_(unit_ids))
+            .group_by(CustodyEvent.unit_id)
+        )
+        return {int(unit_id): int(seq) for unit_id, seq in self._session.execute(stmt)}
 
     def event_by_id(self, event_id: int) -> CustodyEvent | None:
         """The event with this id, if any."""

@@ -134,12 +134,14 @@ def hand_over(
         if unit.holder_id != handover.from_id:
             raise WrongHolder(unit_code=unit.code)
         next_unit_status(UnitStatus(unit.status), handover.kind)
+    last_seqs = repo.last_seqs([unit.id for unit in units])
+    events = []
     for unit in units:
         grams = (grams_by_code or {}).get(unit.code, 0)
-        repo.append_event(
+        events.append(
             CustodyEvent(
                 unit_id=unit.id,
-                seq=repo.last_seq(unit.id) + 1,
+                seq=last_seqs.get(unit.id, 0) + 1,
                 kind=handover.kind.value,
                 from_id=handover.from_id,
                 to_id=handover.to_id,
@@ -153,7 +155,7 @@ def hand_over(
             )
         )
         unit.apply(handover.kind, from_id=handover.from_id, to_id=handover.to_id)
-    session.flush()
+    repo.append_events(events)
     return units
 
 

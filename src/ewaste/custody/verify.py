@@ -14,6 +14,7 @@ from ewaste.custody.chain import (
 )
 from ewaste.custody.repository import CustodyRepository
 from ewaste.custody.signing import PublicKey
+from ewaste.identity import Actor, Permission
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +75,10 @@ def verify_chain(session: Session, *, public_key: PublicKey, batch: int = 20_000
         fault,
         public_key.key_id,
     )
+
+
+def verify_custody_log(session: Session, *, actor: Actor, public_key: PublicKey) -> ChainReport:
+    """`verify_chain` for operators and regulators (audit:unit:trace); MissingPermission
+    for anyone else. Reads only; runs inside the caller's transaction."""
+    actor.require(Permission.AUDIT_UNIT_TRACE)
+    return verify_chain(session, public_key=public_key)

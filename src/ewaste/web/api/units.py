@@ -1,10 +1,12 @@
-"""Units: the custody trace, and the dismantling record at the plant."""
+"""Units: the custody trace, the dismantling record at the plant, and the verification
+of the tamper-evident custody log."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ewaste import compliance, custody
@@ -117,3 +119,77 @@ def record_dismantling(
         line=record.line,
         fractions=dict(record.outputs),
     )
+
+
+class ChainFaultOut(BaseModel):
+    """The first event or checkpoint that does not fit, and why."""
+
+    reason: str
+    chain_seq: int | None
+    event_id: int | None
+    checkpoint_id: int | None
+    detail: str
+    message: str
+
+
+class CustodyVerificationOut(BaseModel):
+    """What `ewaste custody verify` reports: intact, or the first fault."""
+
+    intact: bool
+    events: int
+    checkpoints: int
+    last_chain_seq: int
+    last_hash: str
+    key_id: str
+    fault: ChainFaultOut | None
+
+
+class PublicKeyOut(BaseModel):
+    """The Ed25519 key that checks the custody checkpoints' signatures."""
+
+    algorithm: str
+    public_key: str
+    key_id: str
+
+
+@cache
+def _custody_signer(setting: str, env: str) -> custody.Signer:
+    return custody.load_signer(setting, env=env)
+
+
+@router.get("/custody/verify", response_model=CustodyVerificationOut)
+def verify_custody_log(
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> CustodyVerificationOut:
+    """Check the whole custody hash chain and every signed checkpoint (operators and
+    regulators); names the first event that does not fit. Reads every event: seconds for
+    millions."""
+    key = _custody_signer(ctx.settings.custody_signing_key, ctx.settings.env).public_key
+    report = custody.verify_custody_log(ctx.session, actor=ctx.actor, public_key=key)
+    fault = report.fault
+    return CustodyVerificationOut(
+        intact=report.intact,
+        events=report.events,
+        checkpoints=report.checkpoints,
+        last_chain_seq=report.last_chain_seq,
+        last_hash=report.last_hash,
+        key_id=report.key_id,
+        fault=None
+        if fault is None
+        else ChainFaultOut(
+            reason=fault.reason.value,
+            chain_seq=fault.chain_seq,
+            event_id=fault.event_id,
+            checkpoint_id=fault.checkpoint_id,
+            detail=fault.detail,
+            message=fault.describe(),
+        ),
+    )
+
+
+@router.get("/custody/public-key", response_model=PublicKeyOut)
+def custody_public_key(request: Request) -> PublicKeyOut:
+    """The published key (base64 of the 32 raw bytes) anybody can check checkpoints with."""
+    settings = request.app.state.settings
+    key = _custody_signer(settings.custody_signing_key, settings.env).public_key
+    return PublicKeyOut(algorithm="Ed25519", public_key=key.base64, key_id=key.key_id)
