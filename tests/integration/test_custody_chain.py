@@ -12,7 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ewaste import custody
@@ -171,3 +172,23 @@ def test_the_cli_verifies_signs_publishes_and_names_the_tampered_event(tmp_path:
     stranger = custody.Signer.from_seed(bytes(32)).public_key.base64
     assert "bad_signature" in ewaste("verify", "--public-key", stranger).stderr
     assert ewaste("verify", "--public-key", "xx").returncode == 2
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE custody_checkpoint SET last_hash = 'forged'",
+        "DELETE FROM custody_checkpoint",
+        "UPDATE custody_event SET hash = 'forged'",
+        "UPDATE custody_event SET corrects_id = id",
+    ],
+)
+def test_the_database_refuses_to_rewrite_checkpoints_and_chain_columns(
+    session: Session, statement: str
+) -> None:
+    world = build_world(session, now=T0)
+    _tag(session, world, 2)
+    assert custody.sign_checkpoint(session, signer=SIGNER, now=T0) is not None
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(text(statement))
+    assert custody.verify_chain(session, public_key=SIGNER.public_key).intact

@@ -4,7 +4,9 @@ from ewaste.custody.access import access_unit_trace
 from ewaste.custody.chain import ChainFault, FaultReason
 from ewaste.custody.checkpoints import checkpoint_if_due, sign_checkpoint
 from ewaste.custody.queries import (
+    ChainStatus,
     UnitRow,
+    chain_status,
     held_grams_by_holder,
     units_and_grams_by_category,
     units_by_codes,
@@ -44,6 +46,7 @@ from ewaste.custody.verify import ChainReport, verify_chain, verify_custody_log
 __all__ = [
     "ChainFault",
     "ChainReport",
+    "ChainStatus",
     "DuplicateUnitCodes",
     "EventNotFound",
     "FaultReason",
@@ -62,6 +65,7 @@ __all__ = [
     "WrongHolder",
     "access_unit_trace",
     "chain_completeness",
+    "chain_status",
     "checkpoint_if_due",
     "correct_event",
     "hand_over",

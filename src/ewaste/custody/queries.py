@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ewaste.custody.models import Unit
+from ewaste.custody.models import CustodyCheckpoint, CustodyEvent, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +89,32 @@ def units_by_codes(session: Session, codes: Sequence[str]) -> Sequence[UnitRow]:
     """Units with these codes, by id (unknown codes are left out)."""
     stmt = select(Unit).where(Unit.code.in_(codes)).order_by(Unit.id)
     return [_row(u) for u in session.scalars(stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    """Where the custody hash chain stands, without verifying it (two indexed reads)."""
+
+    head_seq: int
+    """The last event's place in the chain (0 when empty)."""
+    signed_seq: int
+    """The last place covered by a signed checkpoint (0 when none)."""
+    signed_at: datetime | None
+
+    @property
+    def unsigned(self) -> int:
+        """Events after the last checkpoint: the only ones a database attacker could rewrite."""
+        return self.head_seq - self.signed_seq
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """The chain's head and its last signed checkpoint."""
+    head = session.execute(select(func.coalesce(func.max(CustodyEvent.chain_seq), 0))).scalar_one()
+    checkpoint = session.execute(
+        select(CustodyCheckpoint.last_chain_seq, CustodyCheckpoint.signed_at)
+        .order_by(CustodyCheckpoint.last_chain_seq.desc())
+        .limit(1)
+    ).first()
+    if checkpoint is None:
+        return ChainStatus(int(head), 0, None)
+    return ChainStatus(int(head), int(checkpoint[0]), checkpoint[1])

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from ewaste import analytics, dispatch, orders
+from ewaste import analytics, custody, dispatch, orders
 from ewaste.identity import Permission
 from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.errors import DomainError
@@ -50,6 +50,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         today=today,
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
+        custody_log=custody.chain_status(ctx.session),
     )
 
 
