@@ -192,3 +192,27 @@ def test_the_database_refuses_to_rewrite_checkpoints_and_chain_columns(
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
         session.execute(text(statement))
     assert custody.verify_chain(session, public_key=SIGNER.public_key).intact
+
+
+def test_the_trace_reads_a_correction_in_place_of_the_event_it_corrects(
+    session: Session,
+) -> None:
+    world = build_world(session, now=T0)
+    [code] = _tag(session, world, 1)
+    _deliver(session, world, [code])
+    collect, deliver = _events(session)
+    first = custody.correct_event(
+        session, actor=world.collector_a, event_id=collect.id, mass=Mass(7_000)
+    )
+    custody.correct_event(session, actor=world.collector_a, event_id=first.id, mass=Mass(7_100))
+    custody.correct_event(
+        session, actor=world.station_a, event_id=deliver.id, mass=Mass(7_050), evidence="scale"
+    )
+    trace = custody.trace_unit(session, actor=world.regulator, unit_code=code)
+    assert [(s.seq, s.kind, s.grams) for s in trace.steps] == [
+        (1, custody.HandoverKind.COLLECT.value, 7_100),
+        (2, custody.HandoverKind.DELIVER.value, 7_050),
+    ]
+    assert trace.problems == ()
+    assert len(_events(session)) == 5  # the originals and three corrections, all kept
+    assert custody.verify_chain(session, public_key=SIGNER.public_key).intact

@@ -44,21 +44,46 @@ class UnitTrace:
     complete: bool
 
 
+def effective_events(events: Sequence[CustodyEvent]) -> list[CustodyEvent]:
+    """A unit's events (in seq order) as they stand after corrections.
+
+    A correction (an event with `corrects_id`) takes the place of the event it corrects,
+    the latest correction winning; a correction of a correction corrects the original.
+    The stored events are not changed: this is only how the chain reads.
+    """
+    by_id = {e.id: e for e in events}
+    latest: dict[int, CustodyEvent] = {}
+    for event in events:
+        if event.corrects_id is None:
+            continue
+        root = event.corrects_id
+        for _ in range(len(events)):  # bounded: a tampered log may hold a cycle
+            target = by_id.get(root)
+            if target is None or target.corrects_id is None:
+                break
+            root = target.corrects_id
+        latest[root] = event
+    return [latest.get(e.id, e) for e in events if e.corrects_id is None]
+
+
 def unit_trace(session: Session, unit: Unit) -> UnitTrace:
-    """The full chain of `unit`, oldest first. Households appear by role only."""
+    """The full chain of `unit`, oldest first, corrections applied (each step keeps the
+    place of the event it corrects). Households appear by role only."""
     stmt = select(CustodyEvent).where(CustodyEvent.unit_id == unit.id).order_by(CustodyEvent.seq)
-    events = session.scalars(stmt).all()
+    stored = session.scalars(stmt).all()
+    events = effective_events(stored)
+    seqs = [e.seq for e in stored if e.corrects_id is None]
     labels = identity.organisation_labels(
         session, [e.from_id for e in events] + [e.to_id for e in events]
     )
     steps: list[TraceStep] = []
     links: list[ChainLink] = []
-    for event in events:
+    for seq, event in zip(seqs, events, strict=True):
         from_role, from_name = labels.get(event.from_id, ("unknown", ""))
         to_role, to_name = labels.get(event.to_id, ("unknown", ""))
         steps.append(
             TraceStep(
-                seq=event.seq,
+                seq=seq,
                 kind=event.kind,
                 from_role=from_role,
                 from_name=_public_name(from_role, from_name),
@@ -89,14 +114,23 @@ def chain_completeness(session: Session) -> tuple[int, int]:
     stmt = select(CustodyEvent).order_by(CustodyEvent.unit_id, CustodyEvent.seq)
     complete = 0
     current: int | None = None
-    links: list[ChainLink] = []
+    unit_events: list[CustodyEvent] = []
     for event in session.scalars(stmt):
         if event.unit_id != current:
-            complete += chain_is_complete(links)
-            current, links = event.unit_id, []
-        links.append(ChainLink(HandoverKind(event.kind), event.from_id, event.to_id, event.grams))
-    complete += chain_is_complete(links)
+            complete += _complete(unit_events)
+            current, unit_events = event.unit_id, []
+        unit_events.append(event)
+    complete += _complete(unit_events)
     return complete, total
+
+
+def _complete(events: Sequence[CustodyEvent]) -> bool:
+    return chain_is_complete(
+        [
+            ChainLink(HandoverKind(e.kind), e.from_id, e.to_id, e.grams)
+            for e in effective_events(events)
+        ]
+    )
 
 
 def units_of_household(session: Session, household_id: int) -> Sequence[tuple[str, str, str]]:
