@@ -3,9 +3,16 @@ PostgreSQL, with 10,000 open standing bids and 100,000 listed lots.
 
 Parties, licences and assessments are made through the services; the bulk rows (bids, lots,
 auctions and their sealed bids) are inserted directly, as a market that has been running
-would hold them. Each match is the full award: the candidate statement (one indexed query,
-at most one row per plant and radius), eligibility, the bid's monthly quantity under a row
-lock, the contract and the escrow entry. Results: terminal and bench/results/exchange.json.
+would hold them. Every match is a full award: eligibility at award, the bid's monthly
+quantity, the contract, the lot's transition and the escrow entry with its balance rows.
+
+- matches: `exchange.match_lots`, lots locked and matched `--match-batch` per transaction
+  (set-based: one read of the bids, eligibility and balances per batch, one write per table);
+- matches one lot at a time: `match_lot`, the path of a lot a station lists (14 statements);
+- auction closes: `close_due_auctions` as the worker runs it, `--batch` per transaction.
+
+Statements are counted with SQLAlchemy's before_cursor_execute event. Results: terminal and
+bench/results/exchange.json (with the load average, the machine being shared).
 
     .venv/bin/python bench/exchange.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
@@ -24,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 
 from ewaste import catalog, exchange, identity, ledger, pricing
@@ -32,6 +39,7 @@ from ewaste.cli.db import upgrade_to_head
 from ewaste.db.session import make_engine, make_session_factory
 from ewaste.db.uow import transaction
 from ewaste.exchange.auctions import close_due_auctions
+from ewaste.exchange.matching import match_lots
 from ewaste.exchange.models import Auction, AuctionBid, Lot, StandingBid
 from ewaste.exchange.standing_bids import match_lot
 from ewaste.identity import Role
@@ -223,11 +231,51 @@ def seed(
     return {"factory": factory, "match_lots": lot_ids[: lots - auctions]}
 
 
+def _count_statements(factory: Any) -> list[int]:
+    counter = [0]
+
+    def count(*_: Any) -> None:
+        counter[0] += 1
+
+    event.listen(factory.kw["bind"], "before_cursor_execute", count)
+    return counter
+
+
 def bench_matches(
     factory: Any, lot_ids: list[int], *, count: int, batch: int, fen_per_km: int
 ) -> dict[str, Any]:
-    """Match `count` lots, `batch` per transaction; full awards."""
+    """Match `count` lots, `batch` per transaction (locked in id order, matched as one batch,
+    as a worker matching a backlog would); full awards."""
     matched = 0
+    statements = _count_statements(factory)
+    started = time.perf_counter()
+    for start in range(0, count, batch):
+        with transaction(factory) as session:
+            lots = session.scalars(
+                select(Lot)
+                .where(Lot.id.in_(lot_ids[start : start + batch]))
+                .order_by(Lot.id)
+                .with_for_update()
+            ).all()
+            matched += len(match_lots(session, lots, transport_fen_per_km=fen_per_km, now=T0))
+    seconds = time.perf_counter() - started
+    return {
+        "lots": count,
+        "batch": batch,
+        "matched": matched,
+        "seconds": round(seconds, 2),
+        "per_second": round(count / seconds, 1),
+        "statements_per_lot": round(statements[0] / count, 2),
+    }
+
+
+def bench_single_matches(
+    factory: Any, lot_ids: list[int], *, count: int, batch: int, fen_per_km: int
+) -> dict[str, Any]:
+    """Match `count` lots one at a time (`match_lot`, as when a station lists a lot), `batch`
+    per transaction; full awards."""
+    matched = 0
+    statements = _count_statements(factory)
     started = time.perf_counter()
     for start in range(0, count, batch):
         with transaction(factory) as session:
@@ -241,6 +289,7 @@ def bench_matches(
         "matched": matched,
         "seconds": round(seconds, 2),
         "per_second": round(count / seconds, 1),
+        "statements_per_lot": round(statements[0] / count, 2),
     }
 
 
@@ -270,9 +319,11 @@ def main() -> None:
     parser.add_argument("--bids", type=int, default=10_000)
     parser.add_argument("--lots", type=int, default=100_000)
     parser.add_argument("--plants", type=int, default=100)
-    parser.add_argument("--matches", type=int, default=5_000, help="lots matched in the timed run")
-    parser.add_argument("--auctions", type=int, default=5_000)
+    parser.add_argument("--matches", type=int, default=10_000, help="lots matched in batches")
+    parser.add_argument("--auctions", type=int, default=3_000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--match-batch", type=int, default=2_000, help="lots per matching batch")
+    parser.add_argument("--single-matches", type=int, default=1_000)
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
     with postgres_database(args.postgres) as url:
@@ -291,12 +342,19 @@ def main() -> None:
             seeded["factory"],
             seeded["match_lots"],
             count=args.matches,
+            batch=args.match_batch,
+            fen_per_km=800,
+        )
+        singles = bench_single_matches(
+            seeded["factory"],
+            seeded["match_lots"][args.matches :],
+            count=args.single_matches,
             batch=args.batch,
             fen_per_km=800,
         )
         closes = bench_closes(seeded["factory"], batch=args.batch)
         with transaction(seeded["factory"]) as session:
-            balanced = ledger.is_balanced(session)
+            balanced = ledger.is_balanced(session) and ledger.balance_mismatches(session) == []
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": "postgresql",
@@ -305,6 +363,7 @@ def main() -> None:
         "plants": args.plants,
         "seed_seconds": seed_s,
         "standing_bid_matches": matches,
+        "standing_bid_matches_one_lot_at_a_time": singles,
         "auction_closes": closes,
         "ledger_balanced": balanced,
         "machine": {
@@ -317,6 +376,10 @@ def main() -> None:
     print(
         f"standing-bid matches: {matches['per_second']}/s "
         f"({matches['matched']} of {matches['lots']} lots awarded)"
+    )
+    print(
+        f"standing-bid matches one lot at a time (as at listing): {singles['per_second']}/s "
+        f"({singles['statements_per_lot']} statements a lot)"
     )
     print(f"auction closes: {closes['per_second']}/s ({closes['auctions']} auctions)")
     print(

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ewaste import ledger
@@ -15,7 +14,7 @@ from ewaste.identity import Actor, MissingPermission, Role
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.money import Money
 from ewaste.ledger import rules
-from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.models import Account, AccountBalance, JournalEntryRow, JournalLineRow
 from ewaste.ledger.repository import LedgerRepository
 from tests.factories import make_party
 
@@ -233,7 +232,7 @@ class TestPostEntry:
         with pytest.raises(ledger.IdempotencyKeyReused):
             ledger.post_entry(session, entry=payment(plant, Accounts.ESCROW, 100, now=now))
 
-    def test_an_integrity_error_that_is_not_a_replay_propagates(
+    def test_a_conflict_whose_winner_cannot_be_read_propagates(
         self,
         session: Session,
         plant: Actor,
@@ -244,9 +243,9 @@ class TestPostEntry:
         fund(plant, 100_000)
         ledger.post_entry(session, entry=payment(plant, Accounts.ESCROW, 48_000, now=now))
         monkeypatch.setattr(LedgerRepository, "entry_by_key", lambda self, key: None)
-        with pytest.raises(IntegrityError):
+        with pytest.raises(RuntimeError, match="not visible"):
             ledger.post_entry(session, entry=payment(plant, Accounts.ESCROW, 48_000, now=now))
-        # The failed insert was confined to its savepoint: the session goes on working.
+        # The insert skipped the conflicting key (ON CONFLICT DO NOTHING): the session goes on.
         assert party_balance(session, plant) == Money(52_000)
 
 
@@ -464,3 +463,60 @@ class TestDepositsStatementsAndListings:
             "escrow": Money(48_000),
             "party_available": Money(59_000),
         }
+
+
+class TestBalanceRows:
+    """Posting keeps a balance row per account; the lines stay the record and check it."""
+
+    def test_balance_rows_follow_postings_and_reversals(
+        self,
+        session: Session,
+        plant: Actor,
+        fund: Callable[[Actor, int], None],
+        now: datetime,
+    ) -> None:
+        fund(plant, 100_000)
+        entry = ledger.post_entry(session, entry=payment(plant, Accounts.ESCROW, 48_000, now=now))
+        ledger.post_entry(
+            session, entry=payment(plant, Accounts.ESCROW, 2_000, now=now, key="lot:2:pay")
+        )
+        ledger.reverse_entry(session, entry_id=entry.id, reason="test", now=now)
+        assert ledger.balance_mismatches(session) == []
+        assert party_balance(session, plant) == Money(98_000)
+
+    def test_a_balance_row_out_of_step_with_the_lines_is_reported(
+        self,
+        session: Session,
+        plant: Actor,
+        fund: Callable[[Actor, int], None],
+    ) -> None:
+        fund(plant, 100_000)
+        code = Accounts.party(plant.organisation_id).code
+        session.execute(
+            update(AccountBalance)
+            .where(
+                AccountBalance.account_id
+                == select(Account.id).where(Account.code == code).scalar_subquery()
+            )
+            .values(credit_minor=AccountBalance.credit_minor + 1)
+        )
+        assert ledger.balance_mismatches(session) == [code]
+
+    def test_the_funds_check_reads_the_balance_row_fresh_within_one_transaction(
+        self,
+        session: Session,
+        plant: Actor,
+        fund: Callable[[Actor, int], None],
+        now: datetime,
+    ) -> None:
+        fund(plant, 50_000)
+        ledger.post_entry(session, entry=payment(plant, Accounts.ESCROW, 30_000, now=now))
+        with pytest.raises(ledger.InsufficientFunds):
+            ledger.post_entry(
+                session, entry=payment(plant, Accounts.ESCROW, 30_000, now=now, key="lot:2:pay")
+            )
+        ledger.post_entry(
+            session, entry=payment(plant, Accounts.ESCROW, 20_000, now=now, key="lot:3:pay")
+        )
+        assert party_balance(session, plant) == Money(0)
+        assert ledger.balance_mismatches(session) == []

@@ -24,6 +24,7 @@ from ewaste.exchange.licences import (
     record_licence,
     review_assessment,
 )
+from ewaste.exchange.matching import match_lots
 from ewaste.exchange.queries import LotView, lot_counts_by_status, lots_for
 from ewaste.exchange.rules import (
     CHECKLIST,
@@ -134,6 +135,7 @@ __all__ = [
     "licences_of",
     "lot_counts_by_status",
     "lots_for",
+    "match_lots",
     "place_bid",
     "plant_capacity",
     "post_standing_bid",

@@ -182,19 +182,18 @@ def _close(session: Session, auction: Auction, *, now: datetime) -> None:
     ]
     for bid in rules.ranked_bids(sealed, reserve_fen=auction.reserve_fen):
         try:
-            with session.begin_nested():
-                award(
-                    session,
-                    lot,
-                    plant_id=bid.plant_id,
-                    price=Money(bid.price_fen),
-                    method=SaleMethod.AUCTION,
-                    user_id=None,
-                    now=now,
-                    auction_bid_id=bid.id,
-                )
+            # award refuses before it writes anything, so no savepoint is needed
+            award(
+                session,
+                lot,
+                plant_id=bid.plant_id,
+                price=Money(bid.price_fen),
+                method=SaleMethod.AUCTION,
+                user_id=None,
+                now=now,
+                auction_bid_id=bid.id,
+            )
         except (NotEligible, ledger.InsufficientFunds):
-            session.refresh(lot)
             continue
         auction.apply(AuctionEvent.AWARD)
         auction.winning_bid_id = bid.id

@@ -12,7 +12,14 @@ from ewaste import ledger
 from ewaste.exchange.licences import check_plant_eligible
 from ewaste.exchange.models import Contract, Lot, LotStatusChange
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
-from ewaste.exchange.rules import ContractNotFound, ContractStatus, LotEvent, SaleMethod
+from ewaste.exchange.rules import (
+    ContractNotFound,
+    ContractStatus,
+    LotEvent,
+    LotStatus,
+    SaleMethod,
+    next_lot_status,
+)
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
 
@@ -113,11 +120,59 @@ def award(
     contract records the terms, and the plant's payment moves into escrow.
 
     Raises the NotEligible reasons, IllegalLotTransition (already sold), InsufficientFunds.
+    The refusals come before anything is written (eligibility, then the ledger's funds check
+    ahead of its own writes), so a caller may try the next bidder without a savepoint.
     The contract's unique lot id backs the row lock: a lot is awarded once.
     """
     check_plant_eligible(
         session, plant_id=plant_id, category=lot.category_code, units=lot.unit_count, now=now
     )
+    next_lot_status(LotStatus(lot.status), LotEvent.BUY)  # already sold: refuse before paying
+    ledger.post_entry(session, entry=escrow_entry(lot, plant_id=plant_id, price=price, now=now))
+    contract = record_award(
+        session,
+        lot,
+        plant_id=plant_id,
+        price=price,
+        method=method,
+        user_id=user_id,
+        now=now,
+        auction_bid_id=auction_bid_id,
+        standing_bid_id=standing_bid_id,
+        transport=transport,
+    )
+    session.flush()
+    return contract
+
+
+def escrow_entry(lot: Lot, *, plant_id: int, price: Money, now: datetime) -> ledger.JournalEntry:
+    """The plant's payment of a lot's contract price into escrow (one key per lot)."""
+    return ledger.JournalEntry(
+        idempotency_key=f"lot:{lot.id}:plant-pays-escrow",
+        occurred_at=now,
+        description="Plant pays the contract price into escrow",
+        source=f"lot:{lot.id}",
+        lines=ledger.transfer(
+            payer=ledger.Accounts.party(plant_id), payee=ledger.Accounts.ESCROW, amount=price
+        ),
+    )
+
+
+def record_award(
+    session: Session,
+    lot: Lot,
+    *,
+    plant_id: int,
+    price: Money,
+    method: SaleMethod,
+    user_id: int | None,
+    now: datetime,
+    auction_bid_id: int | None = None,
+    standing_bid_id: int | None = None,
+    transport: Money | None = None,
+) -> Contract:
+    """The writes of an award whose checks and payment are done: the lot's `buy` transition
+    and its journal row, and the contract, staged for the next flush."""
     transition_lot(session, lot, LotEvent.BUY, user_id=user_id, now=now, note=method.value)
     lot.plant_id = plant_id
     contract = Contract(
@@ -136,21 +191,7 @@ def award(
         status=ContractStatus.AWARDED.value,
         awarded_at=now,
     )
-    ExchangeRepository(session).add(contract)
-    ledger.post_entry(
-        session,
-        entry=ledger.JournalEntry(
-            idempotency_key=f"lot:{lot.id}:plant-pays-escrow",
-            occurred_at=now,
-            description="Plant pays the contract price into escrow",
-            source=f"lot:{lot.id}",
-            lines=ledger.transfer(
-                payer=ledger.Accounts.party(plant_id),
-                payee=ledger.Accounts.ESCROW,
-                amount=price,
-            ),
-        ),
-    )
+    MarketRepository(session).stage([contract])
     return contract
 
 

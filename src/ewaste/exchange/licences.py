@@ -239,16 +239,11 @@ def eligibility_facts(
     session: Session, *, plant_id: int, category: str, now: datetime
 ) -> EligibilityFacts:
     """What the eligibility rule needs about `plant_id` for `category` at `now`."""
-    market = MarketRepository(session)
     start, end = year_bounds(local_date(now))
-    return EligibilityFacts(
-        plant_id=plant_id,
-        licences=market.licence_terms(plant_id),
-        assessment_passed=market.assessment_passed(plant_id),
-        contracted_units_this_year=market.contracted_units_of(
-            plant_id, category, start=start, end=end
-        ),
+    licences, passed, contracted = MarketRepository(session).eligibility(
+        plant_id, category, start=start, end=end
     )
+    return EligibilityFacts(plant_id, licences, passed, contracted)
 
 
 def check_plant_eligible(

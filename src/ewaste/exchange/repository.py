@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Table, bindparam, case, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from ewaste.db.session import is_sqlite
 from ewaste.exchange.models import (
@@ -74,6 +78,44 @@ class ExchangeRepository:
     def add_change(self, change: LotStatusChange) -> None:
         """Append a history row."""
         self._session.add(change)
+
+    def store_lots(self, lots: Sequence[Lot]) -> None:
+        """Write the status, buyer and sale method of many row-locked lots in one executemany
+        (the ORM updates versioned rows one statement each), each row's version checked and
+        moved on as the ORM would, and mark the lots clean. Raises StaleDataError when a
+        version does not match."""
+        table = cast(Table, Lot.__table__)
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("lot_id"), table.c.version == bindparam("old"))
+            .values(
+                status=bindparam("new_status"),
+                plant_id=bindparam("new_plant"),
+                sale_method=bindparam("new_method"),
+                version=bindparam("new"),
+            )
+        )
+        params = [
+            {
+                "lot_id": lot.id,
+                "old": lot.version,
+                "new": lot.version + 1,
+                "new_status": lot.status,
+                "new_plant": lot.plant_id,
+                "new_method": lot.sale_method,
+            }
+            for lot in sorted(lots, key=lambda lot: lot.id)
+        ]
+        if not params:
+            return
+        with self._session.no_autoflush:
+            result = cast(CursorResult[Any], self._session.execute(stmt, params))
+        if result.rowcount != len(params):
+            raise StaleDataError(f"{len(params) - result.rowcount} lot(s) changed underneath")
+        for lot, p in zip(sorted(lots, key=lambda lot: lot.id), params, strict=True):
+            for name in ("status", "plant_id", "sale_method"):
+                set_committed_value(lot, name, getattr(lot, name))
+            set_committed_value(lot, "version", p["new"])
 
 
 class MarketRepository:
@@ -152,6 +194,59 @@ class MarketRepository:
         )
         return self._session.scalar(stmt) == AssessmentStatus.PASSED.value
 
+    def eligibility(
+        self, plant_id: int, category: str, *, start: datetime, end: datetime
+    ) -> tuple[tuple[LicenceTerm, ...], bool, int]:
+        """What the eligibility rule needs, in one statement: the plant's licences (each with
+        the annual units of `category` only), whether its latest reviewed assessment passed,
+        and the units of `category` in its contracts awarded in [start, end).
+
+        No licence, no row: the rule then stops at NoLicence before the other two facts.
+        """
+        latest_review = (
+            select(PlantAssessment.status)
+            .where(
+                PlantAssessment.plant_id == plant_id,
+                PlantAssessment.status != AssessmentStatus.SUBMITTED.value,
+            )
+            .order_by(PlantAssessment.reviewed_at.desc(), PlantAssessment.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        contracted = (
+            select(func.coalesce(func.sum(Contract.unit_count), 0))
+            .where(
+                Contract.plant_id == plant_id,
+                Contract.category_code == category,
+                Contract.awarded_at >= start,
+                Contract.awarded_at < end,
+            )
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                PlantLicence.valid_from,
+                PlantLicence.valid_to,
+                PlantLicenceCategory.annual_units,
+                latest_review,
+                contracted,
+            )
+            .outerjoin(
+                PlantLicenceCategory,
+                (PlantLicenceCategory.licence_id == PlantLicence.id)
+                & (PlantLicenceCategory.category_code == category),
+            )
+            .where(PlantLicence.plant_id == plant_id)
+            .order_by(PlantLicence.id)
+        )
+        rows = self._session.execute(stmt).all()
+        if not rows:
+            return (), False, 0
+        terms = tuple(
+            LicenceTerm(r[0], r[1], {category: int(r[2])} if r[2] is not None else {}) for r in rows
+        )
+        return terms, rows[0][3] == AssessmentStatus.PASSED.value, int(rows[0][4] or 0)
+
     def contracted_units(self, plant_id: int, *, start: datetime, end: datetime) -> dict[str, int]:
         """{category: units} of the plant's contracts awarded in [start, end)."""
         stmt = (
@@ -164,18 +259,6 @@ class MarketRepository:
             .group_by(Contract.category_code)
         )
         return {str(c): int(n or 0) for c, n in self._session.execute(stmt)}
-
-    def contracted_units_of(
-        self, plant_id: int, category: str, *, start: datetime, end: datetime
-    ) -> int:
-        """Units of `category` in the plant's contracts awarded in [start, end)."""
-        stmt = select(func.coalesce(func.sum(Contract.unit_count), 0)).where(
-            Contract.plant_id == plant_id,
-            Contract.category_code == category,
-            Contract.awarded_at >= start,
-            Contract.awarded_at < end,
-        )
-        return int(self._session.scalar(stmt) or 0)
 
     # --- contracts ---------------------------------------------------------------------------
 
@@ -247,6 +330,123 @@ class MarketRepository:
         if plant_id is not None:
             stmt = stmt.where(StandingBid.plant_id == plant_id)
         return self._session.scalars(stmt).all()
+
+    def open_standing_bids(
+        self, categories: Sequence[str]
+    ) -> list[tuple[int, int, str, str, int, int, int, str, int, datetime]]:
+        """Every open standing bid of the categories, row-locked in id order (PostgreSQL), as
+        (id, plant id, category, basis, price fen, radius km, units a month, used month, used
+        units, posted at): the book a batch of lots is matched against under its locks."""
+        stmt = (
+            select(
+                StandingBid.id,
+                StandingBid.plant_id,
+                StandingBid.category_code,
+                StandingBid.basis,
+                StandingBid.price_fen,
+                StandingBid.radius_km,
+                StandingBid.units_per_month,
+                StandingBid.used_month,
+                StandingBid.used_units,
+                StandingBid.posted_at,
+            )
+            .where(
+                StandingBid.category_code.in_(sorted(categories)),
+                StandingBid.status == StandingBidStatus.OPEN.value,
+            )
+            .order_by(StandingBid.id)
+            .with_for_update()
+        )
+        return [
+            (int(i), int(p), str(c), str(b), int(f), int(r), int(m), str(um), int(u), at)
+            for i, p, c, b, f, r, m, um, u, at in self._session.execute(stmt)
+        ]
+
+    def record_bid_usage(self, usage: Sequence[tuple[int, str, int]]) -> None:
+        """Store (bid id, month, units used that month) for bids the caller holds locked;
+        each bid's version moves on, as the ORM's own update would."""
+        if not usage:
+            return
+        table = cast(Table, StandingBid.__table__)
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("bid_id"))
+            .values(
+                used_month=bindparam("month"),
+                used_units=bindparam("units"),
+                version=table.c.version + 1,
+            )
+        )
+        self._session.execute(
+            stmt, [{"bid_id": i, "month": m, "units": n} for i, m, n in sorted(usage)]
+        )
+
+    def eligibility_of_plants(
+        self, plant_ids: Sequence[int], *, start: datetime, end: datetime
+    ) -> dict[int, tuple[tuple[LicenceTerm, ...], bool, dict[str, int]]]:
+        """For each plant: its licences, whether its latest reviewed assessment passed, and
+        {category: units} of its contracts awarded in [start, end). Three statements."""
+        ids = sorted(set(plant_ids))
+        out: dict[int, tuple[tuple[LicenceTerm, ...], bool, dict[str, int]]] = {}
+        if not ids:
+            return out
+        licence_rows = self._session.execute(
+            select(
+                PlantLicence.plant_id,
+                PlantLicence.id,
+                PlantLicence.valid_from,
+                PlantLicence.valid_to,
+                PlantLicenceCategory.category_code,
+                PlantLicenceCategory.annual_units,
+            )
+            .outerjoin(PlantLicenceCategory, PlantLicenceCategory.licence_id == PlantLicence.id)
+            .where(PlantLicence.plant_id.in_(ids))
+            .order_by(PlantLicence.plant_id, PlantLicence.id)
+        ).all()
+        reviews = self._session.execute(
+            select(
+                PlantAssessment.plant_id,
+                PlantAssessment.status,
+                PlantAssessment.reviewed_at,
+                PlantAssessment.id,
+            ).where(
+                PlantAssessment.plant_id.in_(ids),
+                PlantAssessment.status != AssessmentStatus.SUBMITTED.value,
+            )
+        ).all()
+        used = self._session.execute(
+            select(Contract.plant_id, Contract.category_code, func.sum(Contract.unit_count))
+            .where(
+                Contract.plant_id.in_(ids),
+                Contract.awarded_at >= start,
+                Contract.awarded_at < end,
+            )
+            .group_by(Contract.plant_id, Contract.category_code)
+        ).all()
+        terms: dict[int, dict[int, tuple[date, date, dict[str, int]]]] = {i: {} for i in ids}
+        for plant, licence, start_on, end_on, category, units in licence_rows:
+            held = terms[int(plant)].setdefault(int(licence), (start_on, end_on, {}))
+            if category is not None:
+                held[2][str(category)] = int(units)
+        latest: dict[int, tuple[datetime, int, str]] = {}
+        for plant, status, reviewed_at, row_id in reviews:
+            if reviewed_at is None:  # a review always sets it; a hand-made row may not
+                continue
+            key = (reviewed_at, int(row_id), str(status))
+            if int(plant) not in latest or key[:2] > latest[int(plant)][:2]:
+                latest[int(plant)] = key
+        contracted: dict[int, dict[str, int]] = {i: {} for i in ids}
+        for plant, category, units in used:
+            contracted[int(plant)][str(category)] = int(units or 0)
+        for i in ids:
+            licences = tuple(LicenceTerm(a, b, u) for a, b, u in terms[i].values())
+            passed = i in latest and latest[i][2] == AssessmentStatus.PASSED.value
+            out[i] = (licences, passed, contracted[i])
+        return out
+
+    def stage(self, objs: Sequence[Contract | LotStatusChange]) -> None:
+        """Add new rows for the next flush (which writes each table in one statement)."""
+        self._session.add_all(objs)
 
     def best_standing_bids(
         self, *, category: str, units: int, grams: int, month: str

@@ -13,6 +13,7 @@ from ewaste import catalog, identity, ledger
 from ewaste.exchange import rules
 from ewaste.exchange.contracts import award
 from ewaste.exchange.licences import check_plant_eligible, local_date
+from ewaste.exchange.matching import plant_locations
 from ewaste.exchange.models import Contract, Lot, StandingBid
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
 from ewaste.exchange.rules import (
@@ -177,51 +178,54 @@ def match_lot(
     """Award a row-locked listed lot to the standing bid that leaves the seller the most after
     transport (then the earliest bid). A bidder no longer eligible, out of this month's
     quantity or unable to pay is passed over. None when no bid takes it: the lot stays
-    listed as a fixed-price offer."""
+    listed as a fixed-price offer.
+
+    The path of a lot a station lists: one candidate statement, then only the chosen bid and
+    its plant's account are locked. The chosen bid is re-read under its lock; the award
+    refuses before it writes (see contracts.award), so passing over needs no savepoint.
+    Many lots at once go through `matching.match_lots` instead (same rules, set-based).
+    """
     station = identity.organisation_location(session, lot.station_id)
     if station is None:
         return None
-    plants = dict(identity.locations_by_role(session, identity.Role.PLANT))
     market = MarketRepository(session)
     month = rules.month_key(local_date(now))
     for offer in offers_for_lot(
         session,
         lot,
         station=station,
-        plants=plants,
+        plants=plant_locations(session),
         transport_fen_per_km=transport_fen_per_km,
         now=now,
     ):
-        try:
-            with session.begin_nested():
-                bid = market.standing_bid(offer.bid_id, for_update=True)
-                assert bid is not None
-                left = rules.units_left_this_month(
-                    per_month=bid.units_per_month,
-                    used=bid.used_units,
-                    used_month=bid.used_month,
-                    month=month,
-                )
-                if bid.status != StandingBidStatus.OPEN.value or left < lot.unit_count:
-                    continue
-                contract = award(
-                    session,
-                    lot,
-                    plant_id=offer.plant_id,
-                    price=Money(offer.gross_fen),
-                    method=SaleMethod.STANDING_BID,
-                    user_id=None,
-                    now=now,
-                    standing_bid_id=bid.id,
-                    transport=Money(offer.transport_fen),
-                )
-                bid.used_units = (bid.used_units if bid.used_month == month else 0) + lot.unit_count
-                bid.used_month = month
-                session.flush()
-        except (NotEligible, ledger.InsufficientFunds):
-            session.refresh(lot)
+        bid = market.standing_bid(offer.bid_id, for_update=True)
+        assert bid is not None  # standing bids are never deleted
+        left = rules.units_left_this_month(
+            per_month=bid.units_per_month,
+            used=bid.used_units,
+            used_month=bid.used_month,
+            month=month,
+        )
+        if bid.status != StandingBidStatus.OPEN.value or left < lot.unit_count:
             continue
+        try:
+            contract = award(
+                session,
+                lot,
+                plant_id=offer.plant_id,
+                price=Money(offer.gross_fen),
+                method=SaleMethod.STANDING_BID,
+                user_id=None,
+                now=now,
+                standing_bid_id=bid.id,
+                transport=Money(offer.transport_fen),
+            )
+        except (NotEligible, ledger.InsufficientFunds):
+            continue
+        bid.used_units = (bid.used_units if bid.used_month == month else 0) + lot.unit_count
+        bid.used_month = month
         lot.sale_method = SaleMethod.STANDING_BID.value
+        session.flush()
         return contract
     lot.sale_method = SaleMethod.FIXED_PRICE.value
     return None

@@ -4,6 +4,7 @@ from ewaste.ledger.queries import (
     BalanceRow,
     EntryLineRow,
     balance,
+    balance_mismatches,
     balances,
     entries_for_source,
     entries_with_source_prefix,
@@ -30,6 +31,7 @@ from ewaste.ledger.rules import (
     transfer,
 )
 from ewaste.ledger.services import (
+    PostingBatch,
     ensure_account,
     entries_for_staff,
     party_statement,
@@ -52,9 +54,11 @@ __all__ = [
     "InvalidLine",
     "JournalEntry",
     "Line",
+    "PostingBatch",
     "Side",
     "UnbalancedEntry",
     "balance",
+    "balance_mismatches",
     "balances",
     "credit",
     "debit",

@@ -12,7 +12,7 @@ from ewaste.db.types import UTCDateTime
 
 
 class Account(Base):
-    """A ledger account; its balance is always the sum of its lines, never a stored field."""
+    """A ledger account; its balance is the sum of its lines (snapshotted in `AccountBalance`)."""
 
     __tablename__ = "ledger_account"
     __table_args__ = (
@@ -63,3 +63,22 @@ class JournalLineRow(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     """Amount in minor units (fen), always positive; `side` says which column."""
     currency: Mapped[str] = mapped_column(String(3))
+
+
+class AccountBalance(Base):
+    """The sums of an account's debit and credit lines, kept with every posting.
+
+    A snapshot, not the record: posting updates it under a row lock in the same transaction
+    as the lines it adds, and `ledger.balance_mismatches` checks it against the lines.
+    """
+
+    __tablename__ = "ledger_balance"
+    __table_args__ = (
+        CheckConstraint("debit_minor >= 0 AND credit_minor >= 0", name="sums_positive"),
+    )
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"), primary_key=True)
+    debit_minor: Mapped[int] = mapped_column(BigInteger)
+    """Sum of the account's debit lines, minor units (fen)."""
+    credit_minor: Mapped[int] = mapped_column(BigInteger)
+    """Sum of the account's credit lines, minor units (fen)."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ewaste.kernel.money import Money
 from ewaste.ledger import rules
-from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.models import Account, AccountBalance, JournalEntryRow, JournalLineRow
 from ewaste.ledger.rules import AccountRef
 
 
@@ -98,6 +98,39 @@ def is_balanced(session: Session) -> bool:
         .having(func.sum(signed) != 0)
     )
     return session.execute(per_entry.limit(1)).first() is None
+
+
+def balance_mismatches(session: Session) -> list[str]:
+    """Codes of accounts whose balance row differs from the sums of their lines (or is missing).
+
+    The balance rows are snapshots kept by posting; the lines are the record. Empty when
+    every snapshot agrees with the journal.
+    """
+    line_sums = (
+        select(
+            JournalLineRow.account_id.label("account_id"),
+            func.sum(
+                case((JournalLineRow.side == "debit", JournalLineRow.amount_minor), else_=0)
+            ).label("debits"),
+            func.sum(
+                case((JournalLineRow.side == "credit", JournalLineRow.amount_minor), else_=0)
+            ).label("credits"),
+        )
+        .group_by(JournalLineRow.account_id)
+        .subquery()
+    )
+    stmt = (
+        select(Account.code)
+        .outerjoin(AccountBalance, AccountBalance.account_id == Account.id)
+        .outerjoin(line_sums, line_sums.c.account_id == Account.id)
+        .where(
+            (AccountBalance.account_id.is_(None))
+            | (AccountBalance.debit_minor != func.coalesce(line_sums.c.debits, 0))
+            | (AccountBalance.credit_minor != func.coalesce(line_sums.c.credits, 0))
+        )
+        .order_by(Account.code)
+    )
+    return [str(code) for code in session.scalars(stmt)]
 
 
 def entries_for_source(session: Session, source: str) -> Sequence[EntryLineRow]:

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.db.session import is_sqlite
+from ewaste.ledger.models import Account, AccountBalance, JournalEntryRow, JournalLineRow
+
+_BALANCE = cast(Table, AccountBalance.__table__)
+_LINE = cast(Table, JournalLineRow.__table__)
+_ADD_TO_BALANCE = (
+    update(_BALANCE)
+    .where(_BALANCE.c.account_id == bindparam("aid"))
+    .values(
+        debit_minor=_BALANCE.c.debit_minor + bindparam("debits"),
+        credit_minor=_BALANCE.c.credit_minor + bindparam("credits"),
+    )
+)
 
 
 class LedgerRepository:
@@ -21,22 +35,27 @@ class LedgerRepository:
         stmt = select(Account).where(Account.code == code)
         return self._session.scalars(stmt).one_or_none()
 
-    def lock_accounts(self, account_ids: Sequence[int]) -> None:
-        """Lock account rows in primary-key order (PostgreSQL) so balance checks serialise.
+    def accounts_for_posting(self, codes: Sequence[str]) -> dict[str, tuple[Account, int, int]]:
+        """{code: (account, debit sum, credit sum)} of those accounts that exist, their
+        balance rows locked in account id order (PostgreSQL) so balance checks serialise.
 
         SQLite has one writer at a time (BEGIN IMMEDIATE), which serialises on its own.
+        The sums are read as columns, never as an entity, so they are fresh on every call.
         """
         stmt = (
-            select(Account.id)
-            .where(Account.id.in_(sorted(account_ids)))
+            select(Account, AccountBalance.debit_minor, AccountBalance.credit_minor)
+            .join(AccountBalance, AccountBalance.account_id == Account.id)
+            .where(Account.code.in_(sorted(codes)))
             .order_by(Account.id)
             .with_for_update()
         )
-        self._session.execute(stmt).all()
+        return {a.code: (a, int(d), int(c)) for a, d, c in self._session.execute(stmt)}
 
     def add_account(self, account: Account) -> None:
-        """Stage and flush a new account."""
+        """Stage and flush a new account with its zero balance row."""
         self._session.add(account)
+        self._session.flush()
+        self._session.add(AccountBalance(account_id=account.id, debit_minor=0, credit_minor=0))
         self._session.flush()
 
     def entry_by_key(self, key: str) -> JournalEntryRow | None:
@@ -63,24 +82,45 @@ class LedgerRepository:
         )
         return [(line, account) for line, account in self._session.execute(stmt)]
 
-    def add_entry(self, entry: JournalEntryRow, lines: Sequence[JournalLineRow]) -> None:
-        """Append an entry and its lines."""
-        self._session.add(entry)
-        self._session.flush()
-        for line in lines:
-            line.entry_id = entry.id
-            self._session.add(line)
+    def add_entry(self, entry: JournalEntryRow) -> JournalEntryRow | None:
+        """Append an entry; None when an entry with its idempotency key exists already (a
+        concurrent posting of the same key committed first). One statement, no savepoint."""
+        dialect = sqlite if is_sqlite(self._session) else postgresql
+        stmt = (
+            dialect.insert(JournalEntryRow)
+            .values(
+                idempotency_key=entry.idempotency_key,
+                fingerprint=entry.fingerprint,
+                occurred_at=entry.occurred_at,
+                description=entry.description,
+                source=entry.source,
+                reverses_entry_id=entry.reverses_entry_id,
+            )
+            .on_conflict_do_nothing(index_elements=[JournalEntryRow.idempotency_key])
+            .returning(JournalEntryRow)
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def add_entries(self, entries: Sequence[JournalEntryRow]) -> None:
+        """Append new entries in one statement (their keys must be new); ids are set."""
+        self._session.add_all(entries)
         self._session.flush()
 
-    def debit_credit_totals(self, account_id: int) -> tuple[int, int]:
-        """Sum of debits and sum of credits ever posted to an account, in minor units."""
-        stmt = select(
-            func.coalesce(
-                func.sum(case((JournalLineRow.side == "debit", JournalLineRow.amount_minor))), 0
-            ),
-            func.coalesce(
-                func.sum(case((JournalLineRow.side == "credit", JournalLineRow.amount_minor))), 0
-            ),
-        ).where(JournalLineRow.account_id == account_id)
-        debits, credits = self._session.execute(stmt).one()
-        return int(debits), int(credits)
+    def add_lines(self, lines: Sequence[tuple[int, int, str, int, str]]) -> None:
+        """Append lines given as (entry id, account id, side, amount minor, currency), in one
+        executemany: lines are never read back as objects in the transaction that adds them."""
+        self._session.execute(
+            insert(_LINE),
+            [
+                {"entry_id": e, "account_id": a, "side": s, "amount_minor": m, "currency": c}
+                for e, a, s, m, c in lines
+            ],
+        )
+
+    def add_to_balances(self, sums: dict[int, tuple[int, int]]) -> None:
+        """Add {account id: (debits, credits)} to the accounts' balance rows, which the caller
+        locked with `accounts_for_posting`."""
+        self._session.execute(
+            _ADD_TO_BALANCE,
+            [{"aid": a, "debits": d, "credits": c} for a, (d, c) in sorted(sums.items())],
+        )

@@ -190,14 +190,20 @@ def signed_balance(kind: AccountKind, *, debits: int, credits: int) -> int:
     return credits - debits
 
 
-def balance_after(kind: AccountKind, current: int, lines: Sequence[Line], code: str) -> int:
-    """The balance of account `code` after applying the lines that touch it."""
+def sums_of(lines: Sequence[Line], code: str) -> tuple[int, int]:
+    """(debits, credits) the lines add to account `code`, in minor units."""
     debits = sum(
         ln.amount.minor for ln in lines if ln.account.code == code and ln.side is Side.DEBIT
     )
     credits = sum(
         ln.amount.minor for ln in lines if ln.account.code == code and ln.side is Side.CREDIT
     )
+    return debits, credits
+
+
+def balance_after(kind: AccountKind, current: int, lines: Sequence[Line], code: str) -> int:
+    """The balance of account `code` after applying the lines that touch it."""
+    debits, credits = sums_of(lines, code)
     return current + signed_balance(kind, debits=debits, credits=credits)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Currency, Money
 from ewaste.ledger import rules
-from ewaste.ledger.models import Account, JournalEntryRow, JournalLineRow
+from ewaste.ledger.models import Account, JournalEntryRow
 from ewaste.ledger.queries import EntryLineRow, balance, entries_with_source_prefix, statement
 from ewaste.ledger.repository import LedgerRepository
 from ewaste.ledger.rules import (
@@ -97,47 +97,139 @@ def _post(session: Session, *, entry: JournalEntry, reverses: int | None) -> Jou
     existing = repo.entry_by_key(entry.idempotency_key)
     if existing is not None:
         return _replay(existing, fingerprint, entry.idempotency_key)
-    accounts = {
-        line.account.code: ensure_account(session, ref=line.account, now=entry.occurred_at)
-        for line in entry.lines
-    }
-    repo.lock_accounts([a.id for a in accounts.values()])
-    for code, account in accounts.items():
-        if account.may_go_negative:
-            continue
-        debits, credits = repo.debit_credit_totals(account.id)
-        kind = rules.AccountKind(account.kind)
-        current = rules.signed_balance(kind, debits=debits, credits=credits)
-        after = rules.balance_after(kind, current, entry.lines, code)
-        if after < 0:
-            raise InsufficientFunds(account=code, balance=after)
-    row = JournalEntryRow(
-        idempotency_key=entry.idempotency_key,
-        fingerprint=fingerprint,
-        occurred_at=entry.occurred_at,
-        description=entry.description[:300],
-        source=entry.source[:120],
-        reverses_entry_id=reverses,
-    )
-    lines = [
-        JournalLineRow(
-            account_id=accounts[line.account.code].id,
-            side=line.side.value,
-            amount_minor=line.amount.minor,
-            currency=line.amount.currency.value,
+    codes = sorted({line.account.code for line in entry.lines})
+    held = repo.accounts_for_posting(codes)
+    if len(held) < len(codes):
+        for line in entry.lines:
+            if line.account.code not in held:
+                ensure_account(session, ref=line.account, now=entry.occurred_at)
+        held = repo.accounts_for_posting(codes)
+    sums = _check_funds(held, entry)
+    row = repo.add_entry(
+        JournalEntryRow(
+            idempotency_key=entry.idempotency_key,
+            fingerprint=fingerprint,
+            occurred_at=entry.occurred_at,
+            description=entry.description[:300],
+            source=entry.source[:120],
+            reverses_entry_id=reverses,
         )
-        for line in entry.lines
-    ]
-    try:
-        with session.begin_nested():
-            repo.add_entry(row, lines)
-    except IntegrityError:
+    )
+    if row is None:
         # The same key was posted concurrently and committed first: answer with that one.
         winner = repo.entry_by_key(entry.idempotency_key)
         if winner is None:
-            raise
+            # Only a snapshot older than the winner's commit could miss it (not READ COMMITTED).
+            raise RuntimeError(f"entry {entry.idempotency_key!r} conflicts but is not visible")
         return _replay(winner, fingerprint, entry.idempotency_key)
+    repo.add_lines(
+        [
+            (
+                row.id,
+                held[line.account.code][0].id,
+                line.side.value,
+                line.amount.minor,
+                line.amount.currency.value,
+            )
+            for line in entry.lines
+        ]
+    )
+    repo.add_to_balances(sums)
     return row
+
+
+def _check_funds(
+    held: Mapping[str, tuple[Account, int, int]], entry: JournalEntry
+) -> dict[int, tuple[int, int]]:
+    """{account id: (debits, credits)} the entry adds; InsufficientFunds when an account whose
+    kind forbids it would go below zero. `held` has every account the entry touches."""
+    sums: dict[int, tuple[int, int]] = {}
+    for line in entry.lines:
+        account, debits, credits = held[line.account.code]
+        if account.id in sums:
+            continue
+        added = rules.sums_of(entry.lines, account.code)
+        sums[account.id] = added
+        if account.may_go_negative:
+            continue
+        kind = rules.AccountKind(account.kind)
+        after = rules.signed_balance(kind, debits=debits + added[0], credits=credits + added[1])
+        if after < 0:
+            raise InsufficientFunds(account=account.code, balance=after)
+    return sums
+
+
+class PostingBatch:
+    """Many new entries posted together: the accounts they may touch are locked once (id
+    order), each entry's funds check runs in memory against balances that include the
+    entries before it, and everything is written in four statements by `flush`.
+
+    For callers that post many entries in one transaction (the exchange's batch awards).
+    Every idempotency key must be new: a reused key fails the flush on the unique constraint,
+    and with it the transaction. Call inside the edge's transaction.
+    """
+
+    def __init__(self, session: Session, *, accounts: Sequence[AccountRef], now: datetime) -> None:
+        self._session = session
+        repo = LedgerRepository(session)
+        codes = sorted({a.code for a in accounts})
+        held = repo.accounts_for_posting(codes)
+        if len(held) < len(codes):
+            for ref in accounts:
+                if ref.code not in held:
+                    ensure_account(session, ref=ref, now=now)
+            held = repo.accounts_for_posting(codes)
+        self._held: dict[str, tuple[Account, int, int]] = dict(held)
+        self._entries: list[tuple[JournalEntry, str]] = []
+        self._sums: dict[int, tuple[int, int]] = {}
+
+    def post(self, entry: JournalEntry) -> None:
+        """Take `entry` into the batch, or raise InsufficientFunds and take nothing.
+
+        Raises KeyError for an account the batch was not opened with (a programming error).
+        """
+        sums = _check_funds(self._held, entry)
+        for code in {line.account.code for line in entry.lines}:
+            account, debits, credits = self._held[code]
+            added = sums[account.id]
+            self._held[code] = (account, debits + added[0], credits + added[1])
+            before = self._sums.get(account.id, (0, 0))
+            self._sums[account.id] = (before[0] + added[0], before[1] + added[1])
+        self._entries.append((entry, entry.fingerprint()))
+
+    def flush(self) -> list[JournalEntryRow]:
+        """Write the batch's entries, their lines and the balance rows; return the entries in
+        the order posted. The batch is empty afterwards."""
+        repo = LedgerRepository(self._session)
+        rows = [
+            JournalEntryRow(
+                idempotency_key=entry.idempotency_key,
+                fingerprint=fingerprint,
+                occurred_at=entry.occurred_at,
+                description=entry.description[:300],
+                source=entry.source[:120],
+                reverses_entry_id=None,
+            )
+            for entry, fingerprint in self._entries
+        ]
+        if rows:
+            repo.add_entries(rows)
+            repo.add_lines(
+                [
+                    (
+                        row.id,
+                        self._held[line.account.code][0].id,
+                        line.side.value,
+                        line.amount.minor,
+                        line.amount.currency.value,
+                    )
+                    for row, (entry, _) in zip(rows, self._entries, strict=True)
+                    for line in entry.lines
+                ]
+            )
+            repo.add_to_balances(self._sums)
+        self._entries, self._sums = [], {}
+        return rows
 
 
 def _replay(existing: JournalEntryRow, fingerprint: str, key: str) -> JournalEntryRow:

@@ -80,9 +80,11 @@ from ewaste.exchange.rules.market import (
     next_auction_status,
     next_contract_status,
     next_standing_bid_status,
+    offer_rank,
     ranked_bids,
     transport_fen,
     units_left_this_month,
+    worth_taking,
 )
 
 __all__ = [
@@ -158,9 +160,11 @@ __all__ = [
     "next_contract_status",
     "next_lot_status",
     "next_standing_bid_status",
+    "offer_rank",
     "ranked_bids",
     "score_checklist",
     "split_fee",
     "transport_fen",
     "units_left_this_month",
+    "worth_taking",
 ]

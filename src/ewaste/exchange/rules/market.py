@@ -263,9 +263,16 @@ class BidOffer:
         return self.gross_fen - self.transport_fen
 
 
+def offer_rank(offer: BidOffer) -> tuple[int, datetime, int]:
+    """The order of offers for the seller (smaller first): higher net, then earlier bid."""
+    return (-offer.net_fen, offer.posted_at, offer.bid_id)
+
+
+def worth_taking(offer: BidOffer) -> bool:
+    """An offer is considered only when it pays something and leaves the seller something."""
+    return offer.net_fen > 0 and offer.gross_fen > 0
+
+
 def best_offers(offers: Sequence[BidOffer]) -> list[BidOffer]:
     """Offers with a positive net price, best for the seller first: net, then earliest bid."""
-    return sorted(
-        (o for o in offers if o.net_fen > 0 and o.gross_fen > 0),
-        key=lambda o: (-o.net_fen, o.posted_at, o.bid_id),
-    )
+    return sorted((o for o in offers if worth_taking(o)), key=offer_rank)
