@@ -1,5 +1,29 @@
-"""Compliance (foundation): per-unit dismantling records with output fractions."""
+"""Compliance: per-unit dismantling records with output fractions, and subsidy claims."""
 
+from ewaste.compliance.claim_export import claim_csv, claim_pdf
+from ewaste.compliance.claim_queries import (
+    ClaimLineView,
+    ClaimSummary,
+    ClaimView,
+    ExclusionView,
+)
+from ewaste.compliance.claim_rules import (
+    ClaimNotFound,
+    ClaimStatus,
+    Exclusion,
+    IllegalClaimTransition,
+    InvalidPeriod,
+    NothingToClaim,
+    UnitAlreadyClaimed,
+)
+from ewaste.compliance.claims import (
+    claim_chains,
+    decide_claim,
+    get_claim,
+    list_claims,
+    prepare_claim,
+    submit_claim,
+)
 from ewaste.compliance.queries import (
     DismantlingView,
     recent_for_plant,
@@ -10,11 +34,30 @@ from ewaste.compliance.services import record_dismantling
 
 __all__ = [
     "AlreadyDismantled",
+    "ClaimLineView",
+    "ClaimNotFound",
+    "ClaimStatus",
+    "ClaimSummary",
+    "ClaimView",
     "DismantlingView",
+    "Exclusion",
+    "ExclusionView",
     "Fraction",
+    "IllegalClaimTransition",
     "InvalidFractions",
     "InvalidLine",
+    "InvalidPeriod",
+    "NothingToClaim",
+    "UnitAlreadyClaimed",
+    "claim_chains",
+    "claim_csv",
+    "claim_pdf",
+    "decide_claim",
+    "get_claim",
+    "list_claims",
+    "prepare_claim",
     "recent_for_plant",
     "record_dismantling",
     "recovered_grams_by_fraction",
+    "submit_claim",
 ]

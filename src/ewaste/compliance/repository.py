@@ -1,13 +1,23 @@
-"""Statements that load and store dismantling records."""
+"""Statements that load and store dismantling records and subsidy claims."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ewaste.compliance.models import DismantlingOutput, DismantlingRecord
+from ewaste.compliance.claim_rules import UnitAlreadyClaimed
+from ewaste.compliance.models import (
+    DismantlingOutput,
+    DismantlingRecord,
+    SubsidyClaim,
+    SubsidyClaimEvent,
+    SubsidyClaimExclusion,
+    SubsidyClaimLine,
+)
 
 
 class DismantlingRepository:
@@ -28,4 +38,70 @@ class DismantlingRepository:
         for output in outputs:
             output.record_id = record.id
             self._session.add(output)
+        self._session.flush()
+
+
+class ClaimRepository:
+    """Loads and stores subsidy claims, their lines, exclusions and journal."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def unclaimed_records(
+        self, plant_id: int, start: datetime, end: datetime
+    ) -> Sequence[DismantlingRecord]:
+        """The plant's records dismantled in [start, end) whose unit no claim holds, by unit."""
+        claimed = select(SubsidyClaimLine.unit_id)
+        stmt = (
+            select(DismantlingRecord)
+            .where(
+                DismantlingRecord.plant_id == plant_id,
+                DismantlingRecord.dismantled_at >= start,
+                DismantlingRecord.dismantled_at < end,
+                DismantlingRecord.unit_id.not_in(claimed),
+            )
+            .order_by(DismantlingRecord.unit_id)
+        )
+        return self._session.scalars(stmt).all()
+
+    def add(
+        self,
+        claim: SubsidyClaim,
+        lines: Sequence[SubsidyClaimLine],
+        exclusions: Sequence[SubsidyClaimExclusion],
+        event: SubsidyClaimEvent,
+    ) -> None:
+        """Store a claim with its lines; UnitAlreadyClaimed if a line's unit is held already.
+
+        The unique constraint on `subsidy_claim_line.unit_id` decides: a claim prepared
+        in parallel that committed first keeps the unit, this one fails as a whole.
+        """
+        try:
+            with self._session.begin_nested():
+                self._session.add(claim)
+                self._session.flush()
+                for line in lines:
+                    line.claim_id = claim.id
+                for exclusion in exclusions:
+                    exclusion.claim_id = claim.id
+                self._session.add_all([*lines, *exclusions])
+                self._session.flush()
+        except IntegrityError as error:
+            if "subsidy_claim_line" in str(error.orig):
+                raise UnitAlreadyClaimed from None
+            raise
+        event.claim_id = claim.id
+        self._session.add(event)
+        self._session.flush()
+
+    def get(self, claim_id: int, *, for_update: bool = False) -> SubsidyClaim | None:
+        """A claim by id (locked for update when asked)."""
+        stmt = select(SubsidyClaim).where(SubsidyClaim.id == claim_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self._session.scalars(stmt).one_or_none()
+
+    def record_event(self, event: SubsidyClaimEvent) -> None:
+        """Append a journal row."""
+        self._session.add(event)
         self._session.flush()

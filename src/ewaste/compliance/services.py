@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from ewaste import custody, identity
+from ewaste.catalog.datafiles import catalogue
 from ewaste.compliance import rules
 from ewaste.compliance.models import DismantlingOutput, DismantlingRecord
 from ewaste.compliance.queries import DismantlingView, dismantling_view
@@ -25,11 +27,15 @@ def record_dismantling(
     fractions: Mapping[str, int],
     now: datetime,
     evidence: str = "",
+    attributes: Mapping[str, object] | None = None,
 ) -> DismantlingView:
     """Record that the actor's plant dismantled a unit it holds, with the fractions recovered.
 
+    `attributes` is the unit's size and type as the plant finds it (screen_inch,
+    volume_l, capacity_kg, type...): the subsidy band conditions read them.
+
     Raises MissingPermission, InvalidUnitCode, UnitNotFound (not held by this
-    plant), AlreadyDismantled, InvalidFractions, InvalidLine.
+    plant), AlreadyDismantled, InvalidFractions, InvalidLine, InvalidAttributes.
     """
     actor.require(Permission.PLANT_UNIT_DISMANTLE)
     code = custody.parse_unit_code(unit_code)
@@ -42,6 +48,13 @@ def record_dismantling(
         raise AlreadyDismantled(unit_code=code)
     outputs = rules.check_fractions(fractions, door_grams=unit.door_grams)
     line_name = rules.check_line(line)
+    given = dict(attributes or {})
+    model = catalogue().models.get(unit.category_code)
+    checked = (
+        {k: v for k, v in model.check_attributes(given).items() if k in given}
+        if model is not None and given
+        else {}
+    )
     plant = identity.organisation_row(session, actor.organisation_id)
     custody.hand_over(
         session,
@@ -66,6 +79,7 @@ def record_dismantling(
         line=line_name,
         evidence=evidence[:200],
         recorded_by=actor.user_id,
+        attributes_json=json.dumps(checked, sort_keys=True),
     )
     repo.add(record, [DismantlingOutput(fraction=f.value, grams=g) for f, g in outputs.items()])
     return dismantling_view(session, record)

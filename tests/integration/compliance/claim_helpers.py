@@ -1,0 +1,67 @@
+"""Units dismantled at a plant on a chosen date, through the custody and compliance services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ewaste import compliance, custody
+from ewaste.kernel.quantities import Mass
+from tests.factories import World
+
+
+def dismantled_unit(
+    session: Session,
+    world: World,
+    category: str,
+    at: datetime,
+    attributes: Mapping[str, object] | None = None,
+    *,
+    side: str = "a",
+    evidence: str = "cam:1 photo:2",
+) -> str:
+    """Tag a unit of `category`, move it to the side's plant and dismantle it at `at`."""
+    collector = world.by_role("collector", side)
+    station = world.by_role("station", side)
+    plant = world.by_role("plant", side)
+    unit = custody.tag_unit(
+        session,
+        actor=collector,
+        category_code=category,
+        household_id=world.by_role("household", side).organisation_id,
+        source_ref="test:claims",
+        mass=Mass(20_000),
+        place=None,
+        now=at,
+    )
+    for kind, giver, taker, actor in (
+        (custody.HandoverKind.DELIVER, collector, station, station),
+        (custody.HandoverKind.SHIP, station, plant, station),
+        (custody.HandoverKind.RECEIVE, station, plant, plant),
+    ):
+        custody.hand_over(
+            session,
+            actor=actor,
+            unit_codes=[unit.code],
+            handover=custody.Handover(
+                kind=kind,
+                from_id=giver.organisation_id,
+                to_id=taker.organisation_id,
+                at=at,
+                place=None,
+                ref="test",
+            ),
+        )
+    compliance.record_dismantling(
+        session,
+        actor=plant,
+        unit_code=unit.code,
+        line="L1",
+        fractions={"plastics": 10_000, "ferrous": 5_000},
+        now=at,
+        evidence=evidence,
+        attributes=attributes,
+    )
+    return unit.code
