@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from ewaste import ledger
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot
-from ewaste.exchange.contracts import award
-from ewaste.exchange.licences import check_plant_eligible
+from ewaste.exchange.contracts import escrow_entry, record_award
+from ewaste.exchange.licences import check_plant_eligible, local_date, year_bounds
 from ewaste.exchange.models import Auction, AuctionBid, Lot
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
 from ewaste.exchange.rules import (
@@ -161,42 +162,84 @@ def close_due_auctions(session: Session, *, now: datetime, limit: int) -> int:
     the reserve wins, ties to the earliest; a bidder no longer eligible or unable to pay
     is passed over for the next. An auction without a winner leaves its lot listed at
     the reserve as a fixed-price offer.
+
+    Set-based, like `matching.match_lots`: the lots are locked in id order, the bids,
+    every bidder's eligibility facts and balance rows (`ledger.PostingBatch`) read once,
+    each auction decided in memory (capacity and balances include the awards before it),
+    and the awards written one statement per table.
     """
-    auctions = MarketRepository(session).due_auctions(now, limit=limit)
+    market = MarketRepository(session)
+    auctions = market.due_auctions(now, limit=limit)
+    if not auctions:
+        return 0
+    repo = ExchangeRepository(session)
+    lots = {lot.id: lot for lot in repo.lots_for_update([a.lot_id for a in auctions])}
+    bids = market.bids_of_auctions([a.id for a in auctions])
+    bidders = sorted({b.plant_id for placed in bids.values() for b in placed})
+    on = local_date(now)
+    start, end = year_bounds(on)
+    facts = market.eligibility_of_plants(bidders, start=start, end=end)
+    money = ledger.PostingBatch(
+        session,
+        accounts=[ledger.Accounts.ESCROW, *(ledger.Accounts.party(p) for p in bidders)],
+        now=now,
+    )
+    changed: list[Lot] = []
     for auction in auctions:
-        _close(session, auction, now=now)
+        lot = lots[auction.lot_id]
+        auction.closed_at = now
+        if lot.status != LotStatus.LISTED.value:
+            auction.apply(AuctionEvent.CLOSE_UNSOLD)
+            continue
+        winner = _winner(session, auction, lot, bids[auction.id], facts, money, on=on, now=now)
+        if winner is None:
+            auction.apply(AuctionEvent.CLOSE_UNSOLD)
+            lot.sale_method = SaleMethod.FIXED_PRICE.value
+        else:
+            auction.apply(AuctionEvent.AWARD)
+            auction.winning_bid_id = winner
+        changed.append(lot)
+    repo.store_lots(changed)
+    money.flush()
     session.flush()
     return len(auctions)
 
 
-def _close(session: Session, auction: Auction, *, now: datetime) -> None:
-    lot = ExchangeRepository(session).lot_for_update(auction.lot_id)
-    assert lot is not None  # an auction's lot exists (foreign key)
-    auction.closed_at = now
-    if lot.status != LotStatus.LISTED.value:
-        auction.apply(AuctionEvent.CLOSE_UNSOLD)
-        return
-    sealed = [
-        SealedBid(b.id, b.plant_id, b.price_fen, b.placed_at)
-        for b in MarketRepository(session).bids(auction.id)
-    ]
+def _winner(
+    session: Session,
+    auction: Auction,
+    lot: Lot,
+    placed: Sequence[AuctionBid],
+    facts: dict[int, tuple[tuple[rules.LicenceTerm, ...], bool, dict[str, int]]],
+    money: ledger.PostingBatch,
+    *,
+    on: date,
+    now: datetime,
+) -> int | None:
+    """Award the lot to the best bid whose plant is eligible and can pay; its bid id."""
+    sealed = [SealedBid(b.id, b.plant_id, b.price_fen, b.placed_at) for b in placed]
+    category, units = lot.category_code, lot.unit_count
     for bid in rules.ranked_bids(sealed, reserve_fen=auction.reserve_fen):
+        licences, passed, contracted = facts[bid.plant_id]
+        eligibility = rules.EligibilityFacts(
+            bid.plant_id, licences, passed, contracted.get(category, 0)
+        )
+        price = Money(bid.price_fen)
         try:
-            # award refuses before it writes anything, so no savepoint is needed
-            award(
-                session,
-                lot,
-                plant_id=bid.plant_id,
-                price=Money(bid.price_fen),
-                method=SaleMethod.AUCTION,
-                user_id=None,
-                now=now,
-                auction_bid_id=bid.id,
-            )
+            rules.check_eligible(eligibility, category=category, units=units, on=on)
+            money.post(escrow_entry(lot, plant_id=bid.plant_id, price=price, now=now))
         except (NotEligible, ledger.InsufficientFunds):
             continue
-        auction.apply(AuctionEvent.AWARD)
-        auction.winning_bid_id = bid.id
-        return
-    auction.apply(AuctionEvent.CLOSE_UNSOLD)
-    lot.sale_method = SaleMethod.FIXED_PRICE.value
+        contracted[category] = contracted.get(category, 0) + units
+        record_award(
+            session,
+            lot,
+            plant_id=bid.plant_id,
+            price=price,
+            method=SaleMethod.AUCTION,
+            user_id=None,
+            now=now,
+            auction_bid_id=bid.id,
+        )
+        return bid.id
+    return None

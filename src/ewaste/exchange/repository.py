@@ -45,6 +45,11 @@ class ExchangeRepository:
             select(Lot).where(Lot.id == lot_id).with_for_update()
         ).one_or_none()
 
+    def lots_for_update(self, lot_ids: Sequence[int]) -> Sequence[Lot]:
+        """The lots with these ids, row-locked in id order on PostgreSQL."""
+        stmt = select(Lot).where(Lot.id.in_(sorted(lot_ids))).order_by(Lot.id).with_for_update()
+        return self._session.scalars(stmt).all()
+
     def lot_units(self, lot_id: int) -> Sequence[LotUnit]:
         """The lot's unit memberships, by unit id."""
         stmt = select(LotUnit).where(LotUnit.lot_id == lot_id).order_by(LotUnit.unit_id)
@@ -307,6 +312,18 @@ class MarketRepository:
             .order_by(AuctionBid.placed_at, AuctionBid.id)
         )
         return self._session.scalars(stmt).all()
+
+    def bids_of_auctions(self, auction_ids: Sequence[int]) -> dict[int, list[AuctionBid]]:
+        """{auction id: its bids in the order placed} for many auctions, in one statement."""
+        out: dict[int, list[AuctionBid]] = {i: [] for i in auction_ids}
+        stmt = (
+            select(AuctionBid)
+            .where(AuctionBid.auction_id.in_(sorted(auction_ids)))
+            .order_by(AuctionBid.placed_at, AuctionBid.id)
+        )
+        for bid in self._session.scalars(stmt):
+            out[bid.auction_id].append(bid)
+        return out
 
     def bid_of(self, auction_id: int, plant_id: int) -> AuctionBid | None:
         """The plant's bid in this auction, if any."""

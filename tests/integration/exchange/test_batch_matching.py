@@ -4,7 +4,7 @@ bid's monthly quantity, a plant's capacity and its funds used up along the way."
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -145,3 +145,41 @@ def test_a_batch_leaves_unmatched_lots_listed_at_a_fixed_price(
     [mine] = exchange.standing_bids_for(session, actor=world.plant_b, now=now)
     assert mine.units_left_this_month == 0
     assert exchange.match_lots(session, [], transport_fen_per_km=800, now=now) == {}
+
+
+def test_one_close_passes_over_a_winner_whose_money_ran_out_on_an_earlier_auction(
+    session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    poor = new_plant(session, world, "plant-poor", now=now, at=BAOAN, funds=600_00)
+    license_plant(session, world.operator, poor, now=now, number="粤拆解-P")
+    closes = now + timedelta(hours=1)
+    auctioned = [
+        lot(
+            session,
+            world,
+            now=now,
+            price=Money(400_00),
+            sale=exchange.SaleMethod.AUCTION,
+            closes_at=closes,
+        )
+        for _ in range(3)
+    ]
+    for listed in auctioned:
+        exchange.place_bid(session, actor=poor, lot_id=listed.id, price=Money(500_00), now=now)
+        exchange.place_bid(
+            session, actor=world.plant_b, lot_id=listed.id, price=Money(450_00), now=now
+        )
+    assert exchange.close_due_auctions(session, now=closes, limit=10) == 3
+    buyers = [
+        exchange.get_lot(session, actor=world.operator, lot_id=x.id).plant_id for x in auctioned
+    ]
+    # The poor plant can pay for one lot: the other two go to the next bid.
+    assert buyers == [
+        poor.organisation_id,
+        world.plant_b.organisation_id,
+        world.plant_b.organisation_id,
+    ]
+    assert ledger.balance(session, ledger.Accounts.party(poor.organisation_id)) == Money(100_00)
+    assert ledger.balance_mismatches(session) == []
+    assert exchange.close_due_auctions(session, now=closes, limit=10) == 0
