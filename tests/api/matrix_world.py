@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import dispatch, exchange, orders, pricing
+from ewaste import compliance, dispatch, exchange, orders, pricing
 from ewaste.identity import Actor
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.money import Money
@@ -76,6 +76,10 @@ class Side:
     """The contract of `lot_sold`."""
     assessment_submitted: int
     """A conformity assessment of this side's plant awaiting review."""
+    claim_draft: int = 0
+    """A draft subsidy claim of this side's plant (2026-09); 2026-10 has a unit unclaimed."""
+    claim_submitted: int = 0
+    """A submitted subsidy claim of this side's plant (2026-08), awaiting a decision."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,41 @@ def _lot(
         sale=sale,
         closes_at=now + timedelta(hours=2) if sale is exchange.SaleMethod.AUCTION else None,
     )
+
+
+def _claims(session: Session, world: World, side: str, now: datetime) -> tuple[int, int]:
+    """Three units dismantled at the side's plant (August, September, October 2026): a
+    submitted claim for August, a draft for September, October left to claim."""
+    station = _actor(world, "station", side)
+    plant = _actor(world, "plant", side)
+    codes = [c for _ in range(3) for c in _units_at_station(session, world, side, now)]
+    lot = exchange.create_lot(session, actor=station, unit_codes=codes, price=LOT_PRICE, now=now)
+    exchange.buy_lot(session, actor=plant, lot_id=lot.id, now=now)
+    exchange.ship_lot(session, actor=station, lot_id=lot.id, now=now)
+    exchange.receive_lot(
+        session,
+        actor=plant,
+        lot_id=lot.id,
+        unit_codes=list(lot.unit_codes),
+        load_grams=lot.grams,
+        now=now,
+        tolerance_basis_points=300,
+        fee_basis_points=200,
+    )
+    for code, month in zip(lot.unit_codes, (8, 9, 10), strict=False):
+        compliance.record_dismantling(
+            session,
+            actor=plant,
+            unit_code=code,
+            line="L1",
+            fractions={"plastics": 5000},
+            now=now.replace(month=month, day=10),
+            evidence="cam:matrix",
+        )
+    submitted = compliance.prepare_claim(session, actor=plant, period="2026-08", now=now)
+    compliance.submit_claim(session, actor=plant, claim_id=submitted.id, now=now)
+    draft = compliance.prepare_claim(session, actor=plant, period="2026-09", now=now)
+    return draft.id, submitted.id
 
 
 def _side(session: Session, world: World, side: str, now: datetime) -> Side:
@@ -214,6 +253,7 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         answers=PASSING_CHECKLIST,
         now=now,
     )
+    claim_draft, claim_submitted = _claims(session, world, side, now)
     return Side(
         lot_auction=auction.id,
         standing_bid=standing.id,
@@ -235,6 +275,8 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         lot_shipped_grams=shipped.grams,
         lot_received=received.id,
         unit_at_plant=received.unit_codes[0],
+        claim_draft=claim_draft,
+        claim_submitted=claim_submitted,
     )
 
 
@@ -514,6 +556,23 @@ BUILDERS: dict[Route, Builder] = {
     ("POST", "/api/lots/{lot_id}/receive"): _lot_reception,
     ("GET", "/api/units/{unit_code}/trace"): _trace,
     ("POST", "/api/units/{unit_code}/dismantling"): _dismantling,
+    ("POST", "/api/claims"): lambda mw, role, case: Call("/api/claims", {"period": "2026-10"}),
+    ("GET", "/api/claims"): lambda mw, role, case: Call("/api/claims"),
+    ("GET", "/api/claims/{claim_id}"): lambda mw, role, case: Call(
+        f"/api/claims/{_pick(mw, case, 'claim_draft')}"
+    ),
+    ("GET", "/api/claims/{claim_id}/csv"): lambda mw, role, case: Call(
+        f"/api/claims/{_pick(mw, case, 'claim_draft')}/csv"
+    ),
+    ("GET", "/api/claims/{claim_id}/pdf"): lambda mw, role, case: Call(
+        f"/api/claims/{_pick(mw, case, 'claim_draft')}/pdf"
+    ),
+    ("POST", "/api/claims/{claim_id}/submit"): lambda mw, role, case: Call(
+        f"/api/claims/{_pick(mw, case, 'claim_draft')}/submit"
+    ),
+    ("POST", "/api/claims/{claim_id}/decision"): lambda mw, role, case: Call(
+        f"/api/claims/{_pick(mw, case, 'claim_submitted')}/decision", {"approve": True}
+    ),
     ("GET", "/api/accounts/me"): lambda mw, role, case: Call("/api/accounts/me"),
     ("GET", "/api/ledger/entries"): _ledger_entries,
     ("GET", "/api/reports/overview"): lambda mw, role, case: Call("/api/reports/overview"),

@@ -79,7 +79,10 @@ class NothingToClaim(Conflict):
     """No unclaimed dismantled unit in the period."""
 
     code = "compliance.nothing_to_claim"
-    message = "No dismantled unit of the plant in {period} is left to claim."
+    message = (
+        "No dismantled unit of the plant in {period} is left to claim "
+        "({excluded} not claimable: size, type or attributes outside the schedule)."
+    )
 
 
 class ClaimNotFound(NotFound):

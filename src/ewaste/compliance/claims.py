@@ -50,7 +50,8 @@ def prepare_claim(session: Session, *, actor: Actor, period: str, now: datetime)
 
     Each unit is at the rate of the band in force on its dismantling date; units
     without a band (category, size or type outside the schedule, or attributes not
-    recorded) are listed as exclusions and stay claimable later. Raises
+    recorded) are listed as exclusions and stay claimable later; a period with no
+    claimable unit is NothingToClaim. Raises
     MissingPermission, InvalidPeriod, NothingToClaim, UnitAlreadyClaimed (a claim
     prepared at the same time took a unit first: nothing is stored, prepare again).
     """
@@ -59,7 +60,7 @@ def prepare_claim(session: Session, *, actor: Actor, period: str, now: datetime)
     repo = ClaimRepository(session)
     records = repo.unclaimed_records(actor.organisation_id, *parsed.bounds_utc())
     if not records:
-        raise NothingToClaim(period=parsed.label)
+        raise NothingToClaim(period=parsed.label, excluded=0)
     categories = {
         u.id: u.category_code for u in custody.units_by_ids(session, [r.unit_id for r in records])
     }
@@ -95,6 +96,8 @@ def prepare_claim(session: Session, *, actor: Actor, period: str, now: datetime)
                 source=decision.source,
             )
         )
+    if not lines:
+        raise NothingToClaim(period=parsed.label, excluded=len(exclusions))
     claim = SubsidyClaim(
         plant_id=actor.organisation_id,
         period=parsed.label,

@@ -13,6 +13,7 @@ from ewaste.web.api import (
     adjustments,
     auth,
     catalog,
+    claims,
     lots,
     market,
     pickups,
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         units,
         accounts,
         reports,
+        claims,
     )
 )
 
