@@ -9,6 +9,7 @@ from ewaste.exchange.auctions import (
     close_due_auctions,
     place_bid,
 )
+from ewaste.exchange.board import BidLine, ClosingAuction, MarketBoard, MethodLine, market_board
 from ewaste.exchange.contracts import ContractView, contracts_for, get_contract
 from ewaste.exchange.licences import (
     AssessmentNotFound,
@@ -87,10 +88,12 @@ __all__ = [
     "AuctionClosed",
     "AuctionView",
     "BidBelowReserve",
+    "BidLine",
     "BidView",
     "CapacityExhausted",
     "CapacityLine",
     "CategoryNotLicensed",
+    "ClosingAuction",
     "ContractNotFound",
     "ContractView",
     "EmptySelection",
@@ -107,6 +110,8 @@ __all__ = [
     "LotNotFound",
     "LotStatus",
     "LotView",
+    "MarketBoard",
+    "MethodLine",
     "MixedLot",
     "NoLicence",
     "NotACollector",
@@ -135,6 +140,7 @@ __all__ = [
     "licences_of",
     "lot_counts_by_status",
     "lots_for",
+    "market_board",
     "match_lots",
     "place_bid",
     "plant_capacity",

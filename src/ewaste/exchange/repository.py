@@ -26,7 +26,13 @@ from ewaste.exchange.models import (
     StandingBid,
     StationReceipt,
 )
-from ewaste.exchange.rules import AssessmentStatus, AuctionStatus, LicenceTerm, StandingBidStatus
+from ewaste.exchange.rules import (
+    AssessmentStatus,
+    AuctionStatus,
+    LicenceTerm,
+    LotStatus,
+    StandingBidStatus,
+)
 
 
 class ExchangeRepository:
@@ -514,4 +520,58 @@ class MarketRepository:
         return [
             (int(bid), int(plant), int(radius), int(gross), posted)
             for bid, plant, radius, gross, posted in self._session.execute(stmt)
+        ]
+
+    # --- the market board --------------------------------------------------------------------
+
+    def listed_by_method(self) -> dict[str, tuple[int, int]]:
+        """{sale method: (listed lots, their units)}."""
+        stmt = (
+            select(Lot.sale_method, func.count(Lot.id), func.coalesce(func.sum(Lot.unit_count), 0))
+            .where(Lot.status == LotStatus.LISTED.value)
+            .group_by(Lot.sale_method)
+        )
+        return {str(m): (int(n), int(u)) for m, n, u in self._session.execute(stmt)}
+
+    def auctions_closing(
+        self, now: datetime, *, limit: int
+    ) -> list[tuple[int, str, int, int, datetime, int]]:
+        """Open auctions not yet closed, soonest first, as (lot id, category, units, reserve
+        fen, closes at, bids placed)."""
+        bids = (
+            select(func.count(AuctionBid.id))
+            .where(AuctionBid.auction_id == Auction.id)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                Lot.id,
+                Lot.category_code,
+                Lot.unit_count,
+                Auction.reserve_fen,
+                Auction.closes_at,
+                bids,
+            )
+            .join(Lot, Lot.id == Auction.lot_id)
+            .where(Auction.status == AuctionStatus.OPEN.value, Auction.closes_at > now)
+            .order_by(Auction.closes_at, Auction.id)
+            .limit(limit)
+        )
+        return [
+            (int(i), str(c), int(u), int(r), at, int(n or 0))
+            for i, c, u, r, at, n in self._session.execute(stmt)
+        ]
+
+    def open_bids_for_board(self) -> list[tuple[int, str, str, int, int]]:
+        """Every open standing bid as (plant id, category, basis, price fen, radius km)."""
+        stmt = select(
+            StandingBid.plant_id,
+            StandingBid.category_code,
+            StandingBid.basis,
+            StandingBid.price_fen,
+            StandingBid.radius_km,
+        ).where(StandingBid.status == StandingBidStatus.OPEN.value)
+        return [
+            (int(p), str(c), str(b), int(f), int(r))
+            for p, c, b, f, r in self._session.execute(stmt)
         ]

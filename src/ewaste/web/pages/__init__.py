@@ -21,6 +21,7 @@ from ewaste.web.pages import (
     csrf,
     home,
     household,
+    market,
     plant,
     price_admin,
     prices,
@@ -65,6 +66,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         route_sheet,
         station,
         plant,
+        market,
         staff,
         units,
     ):
