@@ -36,7 +36,8 @@ def _chain(trace: custody.UnitTrace | None) -> str:
     if trace is None:
         return ""
     return " > ".join(
-        f"{s.seq}:{s.kind}@{s.occurred_at.isoformat()}:{s.grams}g" for s in trace.steps
+        f"{s.seq}:{s.kind}@{s.occurred_at.isoformat()}:{s.grams}g#{s.chain_seq}:{s.hash}"
+        for s in trace.steps
     )
 
 
@@ -128,7 +129,8 @@ def claim_pdf(claim: ClaimView, chains: Mapping[str, custody.UnitTrace]) -> byte
                 4,
                 _latin(
                     f"  {step.seq}. {step.kind} {step.from_role} -> {step.to_role} "
-                    f"{step.occurred_at.isoformat()} {step.grams} g {step.ref}"
+                    f"{step.occurred_at.isoformat()} {step.grams} g {step.ref} "
+                    f"chain #{step.chain_seq} {step.hash}"
                 ),
                 new_x="LMARGIN",
                 new_y="NEXT",

@@ -29,6 +29,11 @@ class TraceStep:
     lon: float | None
     grams: int
     ref: str
+    chain_seq: int = 0
+    """Place in the global hash chain of the event shown (the correction, if corrected)."""
+    hash: str = ""
+    """That event's chain hash (custody.chain): lets a regulator check it against
+    `ewaste custody verify`. Not for the public pages: the hash covers door coordinates."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ def unit_trace(session: Session, unit: Unit) -> UnitTrace:
                 lon=None if from_role == "household" else event.lon,
                 grams=event.grams,
                 ref=event.ref,
+                chain_seq=event.chain_seq,
+                hash=event.hash,
             )
         )
         links.append(ChainLink(HandoverKind(event.kind), event.from_id, event.to_id, event.grams))

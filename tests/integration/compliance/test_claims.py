@@ -8,9 +8,11 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ewaste import compliance
+from ewaste.custody.models import CustodyEvent
 from tests.conftest import T0
 from tests.factories import World, build_world
 from tests.integration.compliance.claim_helpers import dismantled_unit
@@ -154,5 +156,9 @@ def test_csv_has_one_line_per_unit_with_chain_and_evidence_and_the_pdf_renders(
     assert sum(int(r["rate_fen"]) for r in rows) == claim.total_fen == 3 * 45_00
     assert all(r["custody_chain"].count(">") == 4 and r["chain_complete"] == "yes" for r in rows)
     assert all(r["evidence"].startswith("cam:") for r in rows)
+    # Each step names its link of the hash chain: what `ewaste custody verify` checks.
+    links = [step.rsplit("#", 1)[1] for r in rows for step in r["custody_chain"].split(" > ")]
+    stored = {(e.chain_seq, e.hash) for e in session.scalars(select(CustodyEvent))}
+    assert {(int(seq), digest) for seq, digest in (link.split(":") for link in links)} <= stored
     pdf = compliance.claim_pdf(claim, chains)
     assert pdf.startswith(b"%PDF")
