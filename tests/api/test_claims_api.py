@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ewaste.kernel.clock import FrozenClock
 from tests.api.helpers import token
 from tests.factories import build_world
-from tests.integration.compliance.claim_helpers import dismantled_unit
+from tests.integration.compliance.claim_helpers import dismantled_unit, received_unit
 
 
 def test_a_plant_files_a_claim_and_the_regulator_approves_it(
@@ -62,3 +62,31 @@ def test_a_plant_files_a_claim_and_the_regulator_approves_it(
     assert decided.json()["status"] == "approved"
     listed = app_client.get("/api/claims", headers=reg).json()
     assert [c["id"] for c in listed] == [claim["id"]]
+
+
+def test_a_plant_records_a_units_size_over_http_and_the_claim_reads_it(
+    app_client: TestClient, session: Session, clock: FrozenClock
+) -> None:
+    world = build_world(session, now=clock.now())
+    at = datetime(2021, 3, 15, 4, tzinfo=UTC)
+    code = received_unit(session, world, "tv_crt", at)
+    session.commit()
+    plant = token(app_client, "plant-a")
+    body = {"line": "L1", "fractions": {"crt_glass": 9_000, "ferrous": 3_000}}
+
+    wrong = app_client.post(
+        f"/api/units/{code}/dismantling",
+        headers=plant,
+        json={**body, "attributes": {"screen_inch": "large"}},
+    )
+    assert wrong.status_code == 422, wrong.text  # refused, nothing recorded
+    done = app_client.post(
+        f"/api/units/{code}/dismantling",
+        headers=plant,
+        json={**body, "attributes": {"screen_inch": 21}},
+    )
+    assert done.status_code == 201, done.text
+
+    made = app_client.post("/api/claims", headers=plant, json={"period": "2026-11"})
+    assert made.status_code == 201, made.text
+    assert [line["unit_code"] for line in made.json()["lines"]] == [code]

@@ -12,17 +12,10 @@ from ewaste.kernel.quantities import Mass
 from tests.factories import World
 
 
-def dismantled_unit(
-    session: Session,
-    world: World,
-    category: str,
-    at: datetime,
-    attributes: Mapping[str, object] | None = None,
-    *,
-    side: str = "a",
-    evidence: str = "cam:1 photo:2",
+def received_unit(
+    session: Session, world: World, category: str, at: datetime, *, side: str = "a"
 ) -> str:
-    """Tag a unit of `category`, move it to the side's plant and dismantle it at `at`."""
+    """Tag a unit of `category` and move it to the side's plant (received there at `at`)."""
     collector = world.by_role("collector", side)
     station = world.by_role("station", side)
     plant = world.by_role("plant", side)
@@ -54,14 +47,29 @@ def dismantled_unit(
                 ref="test",
             ),
         )
+    return unit.code
+
+
+def dismantled_unit(
+    session: Session,
+    world: World,
+    category: str,
+    at: datetime,
+    attributes: Mapping[str, object] | None = None,
+    *,
+    side: str = "a",
+    evidence: str = "cam:1 photo:2",
+) -> str:
+    """Tag a unit of `category`, move it to the side's plant and dismantle it at `at`."""
+    code = received_unit(session, world, category, at, side=side)
     compliance.record_dismantling(
         session,
-        actor=plant,
-        unit_code=unit.code,
+        actor=world.by_role("plant", side),
+        unit_code=code,
         line="L1",
         fractions={"plastics": 10_000, "ferrous": 5_000},
         now=at,
         evidence=evidence,
         attributes=attributes,
     )
-    return unit.code
+    return code

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ewaste import compliance, custody
 from ewaste.web.api.schemas import Grams
@@ -52,6 +53,15 @@ class DismantlingIn(BaseModel):
     line: str = Field(min_length=1, max_length=40)
     fractions: dict[str, Grams] = Field(min_length=1, max_length=20)
     evidence: str = Field(default="", max_length=200)
+    attributes: dict[
+        str, Annotated[StrictInt, Field(ge=0, le=1_000_000)] | Annotated[str, Field(max_length=40)]
+    ] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="The unit's size and type as found (screen_inch, volume_l, ...): the "
+        "subsidy schedule's conditions read them",
+        examples=[{"technology": "crt", "screen_inch": 21}],
+    )
 
 
 class DismantlingOut(BaseModel):
@@ -111,6 +121,7 @@ def record_dismantling(
         fractions=body.fractions,
         now=ctx.now,
         evidence=body.evidence,
+        attributes=body.attributes,
     )
     return DismantlingOut(
         unit_code=record.unit_code,
