@@ -520,3 +520,63 @@ class TestBalanceRows:
         )
         assert party_balance(session, plant) == Money(0)
         assert ledger.balance_mismatches(session) == []
+
+
+class TestSplitLinesAndBatches:
+    def test_two_lines_on_one_account_are_checked_and_booked_together(
+        self, session: Session, plant: Actor, fund: Callable[[Actor, int], None], now: datetime
+    ) -> None:
+        fund(plant, 10_000)
+        payer = Accounts.party(plant.organisation_id)
+        split = ledger.JournalEntry(
+            idempotency_key="lot:2:pay",
+            occurred_at=now,
+            description="Paid in two parts",
+            source="lot:2",
+            lines=(
+                ledger.debit(payer, Money(6_000)),
+                ledger.debit(payer, Money(3_000)),
+                ledger.credit(Accounts.ESCROW, Money(9_000)),
+            ),
+        )
+        ledger.post_entry(session, entry=split)
+        assert party_balance(session, plant) == Money(1_000)
+        too_much = ledger.JournalEntry(
+            idempotency_key="lot:3:pay",
+            occurred_at=now,
+            description="More than is left, in two parts",
+            source="lot:3",
+            lines=(
+                ledger.debit(payer, Money(600)),
+                ledger.debit(payer, Money(600)),
+                ledger.credit(Accounts.ESCROW, Money(1_200)),
+            ),
+        )
+        with pytest.raises(ledger.InsufficientFunds):
+            ledger.post_entry(session, entry=too_much)
+        assert party_balance(session, plant) == Money(1_000)
+        assert ledger.balance_mismatches(session) == []
+
+    def test_a_batch_opens_the_accounts_it_lacks_and_keeps_those_it_has(
+        self,
+        session: Session,
+        plant: Actor,
+        station: Actor,
+        fund: Callable[[Actor, int], None],
+        now: datetime,
+    ) -> None:
+        fund(plant, 5_000)  # the plant's account exists; the station's does not yet
+        payer = Accounts.party(plant.organisation_id)
+        payee = Accounts.party(station.organisation_id)
+        batch = ledger.PostingBatch(session, accounts=[payer, payee], now=now)
+        batch.post(payment(plant, payee, 2_000, now=now, key="batch:1"))
+        batch.flush()
+        assert party_balance(session, plant) == Money(3_000)
+        assert ledger.balance(session, payee) == Money(2_000)
+        again = ledger.PostingBatch(session, accounts=[payer, payee], now=now)  # both exist
+        again.post(payment(plant, payee, 1_000, now=now, key="batch:2"))
+        again.flush()
+        assert again.flush() == []  # nothing left to write
+        assert ledger.balance(session, payee) == Money(3_000)
+        assert ledger.is_balanced(session)
+        assert ledger.balance_mismatches(session) == []
