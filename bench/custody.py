@@ -34,12 +34,12 @@ import random
 import resource
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from scratch_database import postgres_database
+from sqlalchemy import text
 
 from ewaste import catalog, custody, identity
 from ewaste.cli.db import upgrade_to_head
@@ -105,22 +105,6 @@ class Phase:
             "load_average_1min_before": round(self.load, 2),
             "load_average_1min_after": round(os.getloadavg()[0], 2),
         }
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped at the end."""
-    name = f"ewaste_bench_custody_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def seed_parties(factory: Any) -> dict[str, Any]:
@@ -356,7 +340,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.events, args.appends = 100_000, 200
-    with postgres_database(args.admin_url) as url:
+    with postgres_database(args.admin_url, "custody") as url:
         upgrade_to_head(url)
         engine = make_engine(url)
         factory = make_session_factory(engine)

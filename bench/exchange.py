@@ -20,19 +20,17 @@ bench/results/exchange.json (with the load average, the machine being shared).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import random
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.engine import make_url
+from scratch_database import postgres_database
+from sqlalchemy import event, insert, select, text
 
 from ewaste import catalog, exchange, identity, ledger, pricing
 from ewaste.cli.db import upgrade_to_head
@@ -50,22 +48,6 @@ from ewaste.kernel.money import Money
 HERE = Path(__file__).parent
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 SHENZHEN = (22.60, 114.05)
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped at the end."""
-    name = f"ewaste_bench_exchange_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _point(rng: random.Random, radius_deg: float) -> GeoPoint:
@@ -326,7 +308,7 @@ def main() -> None:
     parser.add_argument("--single-matches", type=int, default=1_000)
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
-    with postgres_database(args.postgres) as url:
+    with postgres_database(args.postgres, "exchange") as url:
         upgrade_to_head(url)
         t = time.perf_counter()
         seeded = seed(

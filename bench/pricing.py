@@ -57,14 +57,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from scratch_database import postgres_database
+from sqlalchemy import text
 
 from ewaste import identity, pricing
 from ewaste.catalog.datafiles import catalogue, read_rows
@@ -224,22 +225,6 @@ def copy_sqlite(seed_url: str, name: str) -> str:
     target = source.with_name(f"{name}.db")
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, dropped at the end."""
-    name = f"ewaste_bench_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def database_facts(url: str) -> dict[str, Any]:
@@ -1139,7 +1124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ewaste-bench-")))
         if args.postgres:
-            url = stack.enter_context(postgres_database(args.postgres))
+            url = stack.enter_context(postgres_database(args.postgres, "pricing"))
         else:
             url = f"sqlite:///{workdir / 'seed.db'}"
         print(f"seeding a demo city with {plan.households} households …", flush=True)
