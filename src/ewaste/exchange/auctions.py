@@ -178,6 +178,7 @@ def close_due_auctions(session: Session, *, now: datetime, limit: int) -> int:
     bidders = sorted({b.plant_id for placed in bids.values() for b in placed})
     on = local_date(now)
     start, end = year_bounds(on)
+    market.lock_capacity(bidders)  # awards to a plant queue: capacity is spent once
     facts = market.eligibility_of_plants(bidders, start=start, end=end)
     money = ledger.PostingBatch(
         session,

@@ -122,8 +122,10 @@ def award(
     Raises the NotEligible reasons, IllegalLotTransition (already sold), InsufficientFunds.
     The refusals come before anything is written (eligibility, then the ledger's funds check
     ahead of its own writes), so a caller may try the next bidder without a savepoint.
-    The contract's unique lot id backs the row lock: a lot is awarded once.
+    The contract's unique lot id backs the row lock: a lot is awarded once. Awards to one
+    plant queue on its licence rows, so its capacity is never spent twice.
     """
+    MarketRepository(session).lock_capacity([plant_id])
     check_plant_eligible(
         session, plant_id=plant_id, category=lot.category_code, units=lot.unit_count, now=now
     )

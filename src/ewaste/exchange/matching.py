@@ -180,6 +180,7 @@ def match_lots(
     market = MarketRepository(session)
     book = _book(market.open_standing_bids(sorted({lot.category_code for lot in lots})))
     plant_ids = sorted({p for plants in book.values() for p in plants})
+    market.lock_capacity(plant_ids)  # awards to a plant queue: capacity is spent once
     batch = _Batch(
         book=book,
         plants=plant_locations(session),

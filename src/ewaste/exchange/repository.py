@@ -404,6 +404,19 @@ class MarketRepository:
             stmt, [{"bid_id": i, "month": m, "units": n} for i, m, n in sorted(usage)]
         )
 
+    def lock_capacity(self, plant_ids: Sequence[int]) -> None:
+        """Take the plants' licence rows (plant id order, FOR NO KEY UPDATE on PostgreSQL) so
+        that awards to one plant queue: the next award reads the capacity the previous one
+        used, and two cannot both spend the same units. Call before reading eligibility."""
+        ids = sorted(set(plant_ids))
+        if ids:
+            self._session.execute(
+                select(PlantLicence.id)
+                .where(PlantLicence.plant_id.in_(ids))
+                .order_by(PlantLicence.plant_id, PlantLicence.id)
+                .with_for_update(key_share=True)
+            ).all()
+
     def eligibility_of_plants(
         self, plant_ids: Sequence[int], *, start: datetime, end: datetime
     ) -> dict[int, tuple[tuple[LicenceTerm, ...], bool, dict[str, int]]]:

@@ -171,3 +171,69 @@ def test_fifty_simultaneous_purchases_of_one_lot_make_one_contract_200_times(
     with transaction(race_db) as session:
         assert ledger.balance(session, ledger.Accounts.ESCROW) == Money(30_00 * ROUNDS)
     assert elapsed < 60, f"{ROUNDS} rounds took {elapsed:.1f} s"
+
+
+def test_simultaneous_awards_to_one_plant_never_overspend_its_capacity(
+    race_db: sessionmaker[Session],  # noqa: F811 - the imported fixture
+) -> None:
+    """The plant may take 3 phones this year; 8 lots of one phone are bought by it at once
+    from 8 threads, 5 times over: exactly 3 contracts, the rest refused as capacity_exhausted."""
+    rounds, attempts, capacity = 5, 8, 3
+    with transaction(race_db) as session:
+        world = build_world(session, now=T0)
+        lots = _single_unit_lots(session, world, rounds * attempts)
+        plants: list[Actor] = []
+        for index in range(rounds):
+            plant = make_party(session, Role.PLANT, f"cap-{index}", now=T0, at=NANSHAN)
+            ledger.record_deposit(
+                session,
+                actor=world.operator,
+                organisation_id=plant.organisation_id,
+                amount=Money(10_000_00),
+                bank_reference=f"cap-{index}",
+                now=T0,
+            )
+            license_plant(
+                session,
+                world.operator,
+                plant,
+                now=T0,
+                number=f"CAP-{index}",
+                units=capacity,
+                categories=("mobile_phone",),
+            )
+            plants.append(plant)
+    url = race_db.kw["bind"].url.render_as_string(hide_password=False)
+    engine = make_engine(url, pool_size=attempts)
+    factory = make_session_factory(engine)
+    try:
+        with ThreadPoolExecutor(max_workers=attempts) as pool:
+            for index, plant in enumerate(plants):
+                batch = lots[index * attempts : (index + 1) * attempts]
+                barrier = threading.Barrier(attempts)
+
+                def attempt(
+                    lot_id: int, plant: Actor = plant, barrier: threading.Barrier = barrier
+                ) -> str:
+                    barrier.wait(timeout=30)
+                    try:
+                        with transaction(factory) as s:
+                            exchange.buy_lot(s, actor=plant, lot_id=lot_id, now=T0)
+                    except exchange.CapacityExhausted:
+                        return "full"
+                    return "won"
+
+                outcomes = list(pool.map(attempt, [lot.id for lot in batch]))
+                assert outcomes.count("won") == capacity, outcomes
+                assert outcomes.count("full") == attempts - capacity, outcomes
+    finally:
+        engine.dispose()
+    with transaction(race_db) as session:
+        for plant in plants:
+            used = session.scalar(
+                select(func.sum(Contract.unit_count)).where(
+                    Contract.plant_id == plant.organisation_id
+                )
+            )
+            assert used == capacity
+        assert ledger.is_balanced(session)
