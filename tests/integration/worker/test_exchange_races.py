@@ -61,6 +61,31 @@ def _single_unit_lots(
     ]
 
 
+def _funded_phone_plant(
+    session: Session, world: World, name: str, *, units: int = 1_000_000
+) -> Actor:
+    """A plant with 10,000 yuan and a licence for `units` mobile phones a year."""
+    plant = make_party(session, Role.PLANT, name, now=T0, at=NANSHAN)
+    ledger.record_deposit(
+        session,
+        actor=world.operator,
+        organisation_id=plant.organisation_id,
+        amount=Money(10_000_00),
+        bank_reference=f"race-{name}",
+        now=T0,
+    )
+    license_plant(
+        session,
+        world.operator,
+        plant,
+        now=T0,
+        number=name.upper(),
+        units=units,
+        categories=("mobile_phone",),
+    )
+    return plant
+
+
 def _counts(factory: sessionmaker[Session]) -> tuple[int, int, bool]:
     with transaction(factory) as session:
         contracts = int(session.scalar(select(func.count()).select_from(Contract)) or 0)
@@ -117,24 +142,7 @@ def test_fifty_simultaneous_purchases_of_one_lot_make_one_contract_200_times(
         world = build_world(session, now=T0)
         plants: list[Actor] = []
         for index in range(ATTEMPTS):
-            plant = make_party(session, Role.PLANT, f"racer-{index}", now=T0, at=NANSHAN)
-            ledger.record_deposit(
-                session,
-                actor=world.operator,
-                organisation_id=plant.organisation_id,
-                amount=Money(10_000_00),
-                bank_reference=f"race-{index}",
-                now=T0,
-            )
-            license_plant(
-                session,
-                world.operator,
-                plant,
-                now=T0,
-                number=f"RACE-{index}",
-                categories=("mobile_phone",),
-            )
-            plants.append(plant)
+            plants.append(_funded_phone_plant(session, world, f"racer-{index}"))
         lots = _single_unit_lots(session, world, ROUNDS)
     url = race_db.kw["bind"].url.render_as_string(hide_password=False)
     engine = make_engine(url, pool_size=ATTEMPTS)
@@ -184,25 +192,7 @@ def test_simultaneous_awards_to_one_plant_never_overspend_its_capacity(
         lots = _single_unit_lots(session, world, rounds * attempts)
         plants: list[Actor] = []
         for index in range(rounds):
-            plant = make_party(session, Role.PLANT, f"cap-{index}", now=T0, at=NANSHAN)
-            ledger.record_deposit(
-                session,
-                actor=world.operator,
-                organisation_id=plant.organisation_id,
-                amount=Money(10_000_00),
-                bank_reference=f"cap-{index}",
-                now=T0,
-            )
-            license_plant(
-                session,
-                world.operator,
-                plant,
-                now=T0,
-                number=f"CAP-{index}",
-                units=capacity,
-                categories=("mobile_phone",),
-            )
-            plants.append(plant)
+            plants.append(_funded_phone_plant(session, world, f"cap-{index}", units=capacity))
     url = race_db.kw["bind"].url.render_as_string(hide_password=False)
     engine = make_engine(url, pool_size=attempts)
     factory = make_session_factory(engine)
