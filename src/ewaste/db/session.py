@@ -29,6 +29,44 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
     return create_engine(url, echo=echo, pool_recycle=1800, pool_size=pool_size)
 
 
+class NotASingleWrite(RuntimeError):
+    """A unit of work on a single-write engine tried a second write statement (a bug)."""
+
+
+def make_single_write_engine(url: str, *, pool_size: int = 5) -> Engine | None:
+    """An engine for units of work that write at most ONE statement; None on SQLite.
+
+    Its PostgreSQL connections are in autocommit mode, set once when they open: a
+    read-then-insert (a quote) costs two round trips instead of four, with no BEGIN and
+    no COMMIT, and the one write is atomic by itself (docs/adr/0010). A second write
+    statement in one checkout raises NotASingleWrite before it is sent; the guard is
+    for bugs, as the first write is already committed by then.
+    """
+    if url.startswith("sqlite"):
+        return None
+    engine = create_engine(
+        url, isolation_level="AUTOCOMMIT", pool_recycle=1800, pool_size=pool_size
+    )
+    event.listen(engine, "checkout", _reset_write_count)
+    event.listen(engine, "before_cursor_execute", _count_write)
+    return engine
+
+
+def _reset_write_count(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    record.info["writes"] = 0
+
+
+def _count_write(
+    conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    if statement.lstrip()[:6].upper() == "SELECT":
+        return
+    writes = conn.info.get("writes", 0) + 1
+    if writes > 1:
+        raise NotASingleWrite(statement[:80])
+    conn.info["writes"] = writes
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A factory of sessions that never expire objects on commit (pages render after it)."""
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)

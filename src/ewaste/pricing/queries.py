@@ -85,18 +85,16 @@ def _view(quote: Quote) -> QuoteView:
     return view_of_breakdown(quote, json.loads(quote.breakdown))
 
 
-def view_of_breakdown(quote: Quote, data: Mapping[str, Any]) -> QuoteView:
+def view_of_breakdown(
+    quote: Quote, data: Mapping[str, Any], lines: tuple[QuoteLineView, ...] | None = None
+) -> QuoteView:
     """The read model of a quote whose breakdown document is already parsed.
 
     Lines name their source (and basis) either in full or, in the compact form, as an
     index into the document's list of distinct `sources` (a quote repeats a handful of
-    long citations over dozens of lines).
+    long citations over dozens of lines). A caller that already holds the lines as read
+    models (the quote it has just priced) passes them instead of having them parsed.
     """
-    sources: Sequence[str] = data.get("sources", ())
-
-    def cited(ref: object) -> str:
-        return sources[ref] if isinstance(ref, int) else str(ref or "")
-
     items = tuple(
         QuoteItemView(
             index=i["index"],
@@ -112,22 +110,8 @@ def view_of_breakdown(quote: Quote, data: Mapping[str, Any]) -> QuoteView:
         )
         for i in data["items"]
     )
-    lines = tuple(
-        QuoteLineView(
-            item=ln["item"],
-            kind=ln["kind"],
-            key=ln["key"],
-            quantity=Decimal(ln["quantity"]),
-            unit=ln["unit"],
-            unit_price_yuan=Decimal(ln["unit_price_yuan"]),
-            amount_fen_exact=Decimal(ln["amount_fen"]),
-            source=cited(ln["source"]),
-            estimate=ln["estimate"],
-            input_id=ln["input_id"],
-            basis=cited(ln.get("basis")),
-        )
-        for ln in data["lines"]
-    )
+    if lines is None:
+        lines = _lines_of(data)
     return QuoteView(
         id=quote.id,
         household_id=quote.household_id,
@@ -142,6 +126,30 @@ def view_of_breakdown(quote: Quote, data: Mapping[str, Any]) -> QuoteView:
         distance_m=data.get("distance_m", 0),
         items=items,
         lines=lines,
+    )
+
+
+def _lines_of(data: Mapping[str, Any]) -> tuple[QuoteLineView, ...]:
+    sources: Sequence[str] = data.get("sources", ())
+
+    def cited(ref: object) -> str:
+        return sources[ref] if isinstance(ref, int) else str(ref or "")
+
+    return tuple(
+        QuoteLineView(
+            item=ln["item"],
+            kind=ln["kind"],
+            key=ln["key"],
+            quantity=Decimal(ln["quantity"]),
+            unit=ln["unit"],
+            unit_price_yuan=Decimal(ln["unit_price_yuan"]),
+            amount_fen_exact=Decimal(ln["amount_fen"]),
+            source=cited(ln["source"]),
+            estimate=ln["estimate"],
+            input_id=ln["input_id"],
+            basis=cited(ln.get("basis")),
+        )
+        for ln in data["lines"]
     )
 
 

@@ -25,6 +25,7 @@ from ewaste.pricing.engine import Priced, QuoteLine, item_lines, price_quote
 from ewaste.pricing.models import PriceInput, Quote, QuoteStatusChange
 from ewaste.pricing.queries import (
     PriceInputView,
+    QuoteLineView,
     QuoteView,
     price_input_view,
     quote_view,
@@ -131,7 +132,7 @@ def create_quote(
         breakdown=to_json(document).decode(),
     )
     quote.id = QuoteRepository(session).insert(quote)
-    return view_of_breakdown(quote, document)
+    return view_of_breakdown(quote, document, lines=tuple(map(_line_view, priced.lines)))
 
 
 def get_quote(session: Session, *, actor: Actor, quote_id: int) -> QuoteView:
@@ -469,6 +470,23 @@ def _breakdown(
         "lines": [_line_json(line, sources) for line in priced.lines],
         "sources": list(sources),
     }
+
+
+def _line_view(line: QuoteLine) -> QuoteLineView:
+    """The read model of a line just priced: what parsing its stored form would give."""
+    return QuoteLineView(
+        item=line.item,
+        kind=line.kind.value,
+        key=line.key,
+        quantity=line.quantity,
+        unit=line.unit,
+        unit_price_yuan=line.unit_price_yuan,
+        amount_fen_exact=line.amount_fen,
+        source=line.source,
+        estimate=line.estimate,
+        input_id=line.input_id,
+        basis=line.basis,
+    )
 
 
 def _line_json(line: QuoteLine, sources: dict[str, int]) -> dict[str, object]:
