@@ -9,7 +9,10 @@ quantity, the contract, the lot's transition and the escrow entry with its balan
 - matches: `exchange.match_lots`, lots locked and matched `--match-batch` per transaction
   (set-based: one read of the bids, eligibility and balances per batch, one write per table);
 - matches one lot at a time: `match_lot`, the path of a lot a station lists (14 statements);
-- auction closes: `close_due_auctions` as the worker runs it, `--batch` per transaction.
+- auction closes: `close_due_auctions` as the worker runs it, `--batch` per transaction;
+- matches by the worker job: the `match_standing_bids` job of `worker/jobs.py` as
+  `run_due_jobs` runs it (one transaction per batch of its size, lots claimed with SKIP
+  LOCKED oldest first, then `match_lots`), over `--job-matches` waiting lots.
 
 Statements are counted with SQLAlchemy's before_cursor_execute event. Results: terminal and
 bench/results/exchange.json (with the load average, the machine being shared).
@@ -25,12 +28,13 @@ import os
 import platform
 import random
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from scratch_database import postgres_database
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from ewaste import catalog, exchange, identity, ledger, pricing
 from ewaste.cli.db import upgrade_to_head
@@ -44,6 +48,7 @@ from ewaste.identity import Role
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.ids import OrganisationId, UserId
 from ewaste.kernel.money import Money
+from ewaste.worker.jobs import JOBS
 
 HERE = Path(__file__).parent
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -275,6 +280,39 @@ def bench_single_matches(
     }
 
 
+def bench_job_matches(factory: Any, *, count: int, batch: int | None) -> dict[str, Any]:
+    """Run the worker's standing-bid job, one transaction per batch as `run_due_jobs` does
+    (its own batch size unless `batch` is given), until `count` waiting lots were claimed;
+    full awards."""
+    job = next(j for j in JOBS if j.name == "match_standing_bids")
+    if batch is not None:
+        job = replace(job, batch=batch)
+    claimed = 0
+    statements = _count_statements(factory)
+    started = time.perf_counter()
+    while claimed < count:
+        with transaction(factory) as session:
+            n = job.run(session, T0, min(job.batch, count - claimed))
+        claimed += n
+        if n == 0:
+            break
+    seconds = time.perf_counter() - started
+    with transaction(factory) as session:
+        sold = session.scalar(
+            select(func.count(Lot.id)).where(
+                Lot.status == "sold", Lot.sale_method == "standing_bid"
+            )
+        )
+    return {
+        "lots": claimed,
+        "batch": job.batch,
+        "standing_bid_lots_sold_in_total": sold,
+        "seconds": round(seconds, 2),
+        "per_second": round(claimed / seconds, 1),
+        "statements_per_lot": round(statements[0] / max(claimed, 1), 2),
+    }
+
+
 def bench_closes(factory: Any, *, batch: int) -> dict[str, Any]:
     """Close every due auction, `batch` per transaction, as the worker does."""
     closed = 0
@@ -306,6 +344,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--match-batch", type=int, default=2_000, help="lots per matching batch")
     parser.add_argument("--single-matches", type=int, default=1_000)
+    parser.add_argument("--job-matches", type=int, default=20_000, help="lots the job matches")
+    parser.add_argument("--job-batch", type=int, default=None, help="default: the job's own")
     args = parser.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
     with postgres_database(args.postgres, "exchange") as url:
@@ -335,6 +375,7 @@ def main() -> None:
             fen_per_km=800,
         )
         closes = bench_closes(seeded["factory"], batch=args.batch)
+        job = bench_job_matches(seeded["factory"], count=args.job_matches, batch=args.job_batch)
         with transaction(seeded["factory"]) as session:
             balanced = ledger.is_balanced(session) and ledger.balance_mismatches(session) == []
     result = {
@@ -347,6 +388,7 @@ def main() -> None:
         "standing_bid_matches": matches,
         "standing_bid_matches_one_lot_at_a_time": singles,
         "auction_closes": closes,
+        "standing_bid_matches_by_worker_job": job,
         "ledger_balanced": balanced,
         "machine": {
             "cpus": os.cpu_count(),
@@ -364,6 +406,10 @@ def main() -> None:
         f"({singles['statements_per_lot']} statements a lot)"
     )
     print(f"auction closes: {closes['per_second']}/s ({closes['auctions']} auctions)")
+    print(
+        f"standing-bid matches by the worker job: {job['per_second']}/s "
+        f"({job['lots']} lots, batches of {job['batch']})"
+    )
     print(
         f"ledger balanced: {balanced}; load before {load_before}, "
         f"after {result['machine']['load_average_after']}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ewaste import identity
 from ewaste.exchange import rules
 from ewaste.exchange.matching import plant_locations
+from ewaste.exchange.reception_repository import ReceptionRepository
 from ewaste.exchange.repository import MarketRepository
 from ewaste.exchange.rules import PriceBasis, SaleMethod
 from ewaste.identity import Actor, MissingPermission, Permission
@@ -53,6 +54,19 @@ class BidLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedLot:
+    """A lot on sale, with its photo references (evidence ids)."""
+
+    lot_id: int
+    category_code: str
+    unit_count: int
+    grams: int
+    price: Money
+    sale_method: str
+    photos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MarketBoard:
     """The board as one viewer sees it."""
 
@@ -60,13 +74,21 @@ class MarketBoard:
     closing: tuple[ClosingAuction, ...]
     bids: tuple[BidLine, ...]
     for_station: bool
+    listed: tuple[ListedLot, ...] = ()
+    """The newest lots on sale, with their photos."""
 
 
 _VIEWERS = (Permission.STATION_LOT_READ, Permission.PLANT_LOT_READ, Permission.STAFF_LOT_READ)
 
 
 def market_board(
-    session: Session, *, actor: Actor, now: datetime, transport_fen_per_km: int, closing: int = 10
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    transport_fen_per_km: int,
+    closing: int = 10,
+    listed: int = 10,
 ) -> MarketBoard:
     """The market board for a station, a plant or staff; MissingPermission for anyone else.
 
@@ -96,6 +118,9 @@ def market_board(
         if metres <= radius_km * 1000:
             net = price - rules.transport_fen(metres, fen_per_km=transport_fen_per_km)
             line["net"] = max(line.get("net", net), net)
+    reception = ReceptionRepository(session)
+    newest = reception.recent_listed(limit=listed)
+    photos = reception.photos([row[0] for row in newest])
     return MarketBoard(
         methods=tuple(MethodLine(m.value, *methods.get(m.value, (0, 0))) for m in SaleMethod),
         closing=tuple(
@@ -115,4 +140,8 @@ def market_board(
             for category, line in sorted(lines.items())
         ),
         for_station=station is not None,
+        listed=tuple(
+            ListedLot(lot_id, category, units, grams, Money(price), method, photos.get(lot_id, ()))
+            for lot_id, category, units, grams, price, method in newest
+        ),
     )

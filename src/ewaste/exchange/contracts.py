@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from ewaste import ledger
+from ewaste import ledger, settlement
 from ewaste.exchange.licences import check_plant_eligible
 from ewaste.exchange.models import Contract, Lot, LotStatusChange
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
@@ -71,7 +71,8 @@ def delivery_terms(lot: Lot, plant_id: int) -> str:
     return (
         f"Station {lot.station_id} ships {lot.unit_count} unit(s), {lot.grams} g, of "
         f"{lot.category_code} to plant {plant_id} within {DELIVERY_DAYS} days of award; "
-        "reception by scan of every unit and weighbridge; escrow released at reception."
+        "reception by scan of every unit and weighbridge; escrow released at reception, "
+        "to the station by its settlement tier at award."
     )
 
 
@@ -174,7 +175,9 @@ def record_award(
     transport: Money | None = None,
 ) -> Contract:
     """The writes of an award whose checks and payment are done: the lot's `buy` transition
-    and its journal row, and the contract, staged for the next flush."""
+    and its journal row, and the contract, staged for the next flush; and the station's
+    settlement under the tier in force now, a top-tier station being advanced its share by
+    the guarantee fund (`settlement.record_sale`, docs/adr/0020)."""
     transition_lot(session, lot, LotEvent.BUY, user_id=user_id, now=now, note=method.value)
     lot.plant_id = plant_id
     contract = Contract(
@@ -194,6 +197,14 @@ def record_award(
         awarded_at=now,
     )
     MarketRepository(session).stage([contract])
+    settlement.record_sale(
+        session,
+        source=f"lot:{lot.id}",
+        seller_id=lot.station_id,
+        payer_id=plant_id,
+        price=price,
+        now=now,
+    )
     return contract
 
 

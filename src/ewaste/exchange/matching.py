@@ -25,6 +25,7 @@ from ewaste.exchange import rules
 from ewaste.exchange.contracts import escrow_entry, record_award
 from ewaste.exchange.licences import local_date, year_bounds
 from ewaste.exchange.models import Contract, Lot
+from ewaste.exchange.reception_repository import ReceptionRepository
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
 from ewaste.exchange.rules import (
     BidOffer,
@@ -221,6 +222,20 @@ def match_lots(
     )
     session.flush()
     return awarded
+
+
+def match_waiting_lots(
+    session: Session, *, now: datetime, limit: int, transport_fen_per_km: int
+) -> int:
+    """The worker's standing-bid job: claim up to `limit` listed lots waiting for matching
+    (oldest first; SKIP LOCKED on PostgreSQL, so parallel workers take disjoint lots) and
+    match them as one batch (`match_lots`). Each claimed lot leaves the queue in this
+    transaction, sold or listed at its fixed price, so it is matched exactly once. Returns
+    how many lots were claimed (the worker runs again while a batch comes back full).
+    """
+    lots = ReceptionRepository(session).claim_lots_to_match(limit=limit)
+    match_lots(session, lots, transport_fen_per_km=transport_fen_per_km, now=now)
+    return len(lots)
 
 
 _distance = lru_cache(maxsize=65_536)(haversine_m)

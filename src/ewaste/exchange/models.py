@@ -25,6 +25,8 @@ from ewaste.exchange.rules import (
     AuctionEvent,
     AuctionStatus,
     ContractStatus,
+    DiscrepancyEvent,
+    DiscrepancyStatus,
     LotEvent,
     LotStatus,
     SaleMethod,
@@ -33,6 +35,7 @@ from ewaste.exchange.rules import (
     next_assessment_status,
     next_auction_status,
     next_contract_status,
+    next_discrepancy_status,
     next_lot_status,
     next_standing_bid_status,
 )
@@ -64,6 +67,8 @@ class Lot(Base):
         CheckConstraint(f"status IN ({_STATUS_VALUES})", name="status_known"),
         CheckConstraint("price_fen > 0", name="price_positive"),
         CheckConstraint("unit_count > 0", name="unit_count_positive"),
+        # The worker's standing-bid queue: listed lots waiting for matching, oldest first.
+        Index("ix_lot_match_queue", "sale_method", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -317,3 +322,112 @@ class Contract(Base):
     def apply(self, event: LotEvent) -> None:
         """Follow the lot's event along the contract table."""
         self.status = next_contract_status(ContractStatus(self.status), event).value
+
+
+class LotPhoto(Base):
+    """A photo of a lot, by reference (an evidence id such as photo:2026/11/24/abc.jpg)."""
+
+    __tablename__ = "lot_photo"
+    __table_args__ = (UniqueConstraint("lot_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+_DISCREPANCY_VALUES = ", ".join(f"'{s.value}'" for s in DiscrepancyStatus)
+
+
+class LotDiscrepancy(Base):
+    """What did not match when the plant received a lot (missing or extra units, a load
+    outside the weight tolerance), with its evidence, and how it was decided: the adjusted
+    price, by rule or by an operator, and why. One per lot."""
+
+    __tablename__ = "lot_discrepancy"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_DISCREPANCY_VALUES})", name="status_known"),
+        CheckConstraint("contract_price_fen > 0", name="price_positive"),
+        CheckConstraint(
+            "adjusted_price_fen IS NULL OR "
+            "(adjusted_price_fen >= 0 AND adjusted_price_fen <= contract_price_fen)",
+            name="adjusted_within_price",
+        ),
+        CheckConstraint(
+            "decided_by IS NULL OR decided_by IN ('rule', 'operator')", name="decider_known"
+        ),
+        Index("ix_lot_discrepancy_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), unique=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kinds: Mapped[str] = mapped_column(String(60))
+    """The DiscrepancyKind values found, comma-separated."""
+    lot_units: Mapped[int] = mapped_column(Integer)
+    received_units: Mapped[int] = mapped_column(Integer)
+    missing_units: Mapped[int] = mapped_column(Integer)
+    extra_units: Mapped[int] = mapped_column(Integer)
+    lot_grams: Mapped[int] = mapped_column(Integer)
+    """Door weight of the whole lot, grams."""
+    expected_grams: Mapped[int] = mapped_column(Integer)
+    """Door weight of the lot's units that were scanned, grams."""
+    received_grams: Mapped[int] = mapped_column(Integer)
+    """Weighbridge load at the plant, grams."""
+    tolerance_basis_points: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(String(2000), default="")
+    """Evidence references (photo, weighbridge ticket ids), space-separated."""
+    contract_price_fen: Mapped[int] = mapped_column(BigInteger)
+    """The price held in escrow, fen CNY."""
+    adjusted_price_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    """The price decided, fen CNY: what the station is paid before the platform fee."""
+    decided_by: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decided_by_user: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: DiscrepancyEvent) -> tuple[str, str]:
+        """Move along the discrepancy's table; return (from, to) for the history row."""
+        before = self.status
+        self.status = next_discrepancy_status(DiscrepancyStatus(before), event).value
+        return before, self.status
+
+
+class LotDiscrepancyUnit(Base):
+    """A unit code of a discrepancy: a lot's unit not scanned (missing) or a scanned code
+    that is not in the lot (extra)."""
+
+    __tablename__ = "lot_discrepancy_unit"
+    __table_args__ = (
+        UniqueConstraint("discrepancy_id", "unit_code"),
+        CheckConstraint("kind IN ('missing', 'extra')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discrepancy_id: Mapped[int] = mapped_column(ForeignKey("lot_discrepancy.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(8))
+
+
+class LotDiscrepancyStatusChange(Base):
+    """Append-only history of a discrepancy's transitions (opening included)."""
+
+    __tablename__ = "lot_discrepancy_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discrepancy_id: Mapped[int] = mapped_column(ForeignKey("lot_discrepancy.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    event: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(500), default="")

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from ewaste.exchange.models import Lot, LotUnit
+from ewaste.exchange.models import Lot, LotPhoto, LotUnit
 from ewaste.exchange.rules import LotStatus
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
@@ -33,6 +33,8 @@ class LotView:
     received_grams: int | None
     unit_codes: tuple[str, ...]
     sale_method: str = "fixed_price"
+    photos: tuple[str, ...] = ()
+    """Photo references (evidence ids), in the order the station gave them."""
 
 
 def lot_view(session: Session, lot: Lot) -> LotView:
@@ -40,6 +42,11 @@ def lot_view(session: Session, lot: Lot) -> LotView:
     codes = tuple(
         session.scalars(
             select(LotUnit.unit_code).where(LotUnit.lot_id == lot.id).order_by(LotUnit.unit_id)
+        )
+    )
+    photos = tuple(
+        session.scalars(
+            select(LotPhoto.ref).where(LotPhoto.lot_id == lot.id).order_by(LotPhoto.position)
         )
     )
     return LotView(
@@ -57,6 +64,7 @@ def lot_view(session: Session, lot: Lot) -> LotView:
         lot.received_grams,
         codes,
         lot.sale_method,
+        photos,
     )
 
 

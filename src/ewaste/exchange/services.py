@@ -8,13 +8,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import catalog, custody, identity, ledger
+from ewaste import catalog, custody, identity, ledger, settlement
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot, access_lot_for_reading
 from ewaste.exchange.auctions import open_auction
 from ewaste.exchange.contracts import award, transition_lot
-from ewaste.exchange.models import Lot, LotStatusChange, LotUnit, StationReceipt
+from ewaste.exchange.models import Lot, LotPhoto, LotStatusChange, LotUnit, StationReceipt
 from ewaste.exchange.queries import LotView, lot_view, units_in_any_lot
+from ewaste.exchange.reception_repository import ReceptionRepository
 from ewaste.exchange.repository import ExchangeRepository
 from ewaste.exchange.rules import (
     InvalidClosingTime,
@@ -23,15 +24,11 @@ from ewaste.exchange.rules import (
     MixedLot,
     NotACollector,
     NotAnAuction,
-    Reconciliation,
     SaleMethod,
     UnitAlreadyInLot,
-    UnitsNotInLot,
 )
-from ewaste.exchange.standing_bids import match_lot
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Money
-from ewaste.kernel.quantities import Mass
 
 DEFAULT_TRANSPORT_FEN_PER_KM = 800
 """¥8 a kilometre for a lot's truck, station to plant, when the edge sets no rate."""
@@ -60,9 +57,10 @@ def receive_at_station(
 ) -> ReceiptView:
     """Scan a collector's units into the actor's station and pay the collector for them.
 
-    The collector is paid each category's station price. Raises MissingPermission,
-    NotACollector, EmptySelection, InvalidUnitCode, UnitNotFound, WrongHolder,
-    IllegalHandover, InsufficientFunds; nothing is written when any is raised.
+    The collector is paid each category's station price, by its settlement tier: at once,
+    or into its pending account for the holding period when new or low (docs/adr/0020).
+    Raises MissingPermission, NotACollector, EmptySelection, InvalidUnitCode, UnitNotFound,
+    WrongHolder, IllegalHandover, InsufficientFunds; the edge rolls back what was written.
     """
     actor.require(Permission.STATION_UNIT_RECEIVE)
     codes = [custody.parse_unit_code(c) for c in unit_codes]
@@ -97,19 +95,19 @@ def receive_at_station(
     )
     ExchangeRepository(session).add(receipt)
     if paid.is_positive():
-        ledger.post_entry(
+        # The collector is paid by its settlement tier: at once, or held in its pending
+        # account for the holding period when new or low (docs/adr/0020).
+        settlement.settle_at_reception(
             session,
-            entry=ledger.JournalEntry(
-                idempotency_key=f"station-receipt:{receipt.id}:collector-paid",
-                occurred_at=now,
-                description="Station pays collector for units delivered",
-                source=f"station-receipt:{receipt.id}",
-                lines=ledger.transfer(
-                    payer=ledger.Accounts.party(actor.organisation_id),
-                    payee=ledger.Accounts.party(collector_id),
-                    amount=paid,
-                ),
-            ),
+            source=f"station-receipt:{receipt.id}",
+            seller_id=collector_id,
+            payer_id=actor.organisation_id,
+            price=paid,
+            share=paid,
+            lines=[ledger.debit(ledger.Accounts.party(actor.organisation_id), paid)],
+            idempotency_key=f"station-receipt:{receipt.id}:collector-paid",
+            description="Station pays collector for units delivered",
+            now=now,
         )
     return ReceiptView(
         receipt.id, receipt.station_id, collector_id, receipt.unit_count, receipt.grams, paid, now
@@ -125,23 +123,28 @@ def create_lot(
     now: datetime,
     sale: SaleMethod = SaleMethod.FIXED_PRICE,
     closes_at: datetime | None = None,
-    transport_fen_per_km: int = DEFAULT_TRANSPORT_FEN_PER_KM,
+    photos: Sequence[str] = (),
 ) -> LotView:
-    """List units of one category held at the actor's station as a lot, sold by `sale`:
+    """List units of one category held at the actor's station as a lot, sold by `sale`,
+    with its photo references (evidence ids) in the order given:
 
     - fixed price: the first eligible plant to buy at `price` wins;
     - auction: sealed bids at or above the reserve `price` until `closes_at`;
-    - standing bid: matched at once to the best standing bid net of transport (the
-      contract is made in this transaction); unmatched, it stays listed at `price`.
+    - standing bid: queued for the worker's matching job (`match_waiting_lots`), which
+      awards it to the best standing bid net of transport; unmatched, it stays listed at
+      `price` as a fixed-price offer.
 
     Hazardous and non-hazardous units never mix because a lot holds one category.
-    Raises EmptySelection, InvalidPrice, InvalidUnitCode, MixedLot, UnitAlreadyInLot,
-    InvalidClosingTime.
+    Raises EmptySelection, InvalidPrice, InvalidUnitCode, InvalidEvidence, MixedLot,
+    UnitAlreadyInLot, InvalidClosingTime.
     """
     actor.require(Permission.STATION_LOT_CREATE)
     codes = sorted({custody.parse_unit_code(c) for c in unit_codes})
     rules.check_selection(codes)
     rules.check_price(price)
+    refs = rules.check_references(photos)
+    if sale is SaleMethod.AUCTION and closes_at is None:
+        raise InvalidClosingTime
     units = custody.units_by_codes(session, codes)
     found = {u.code for u in units}
     for code in codes:
@@ -170,6 +173,7 @@ def create_lot(
         unit_count=len(units),
         grams=sum(u.door_grams for u in units),
         price_fen=price.minor,
+        sale_method=sale.value,
         created_at=now,
     )
     repo.add(lot)
@@ -184,12 +188,12 @@ def create_lot(
             at=now,
         )
     )
+    ReceptionRepository(session).stage(
+        [LotPhoto(lot_id=lot.id, ref=r, position=i, added_at=now) for i, r in enumerate(refs)]
+    )
     if sale is SaleMethod.AUCTION:
-        if closes_at is None:
-            raise InvalidClosingTime
+        assert closes_at is not None  # checked above, before anything was written
         open_auction(session, lot, closes_at=closes_at, now=now)
-    elif sale is SaleMethod.STANDING_BID:
-        match_lot(session, lot, transport_fen_per_km=transport_fen_per_km, now=now)
     session.flush()
     return lot_view(session, lot)
 
@@ -257,95 +261,6 @@ def ship_lot(session: Session, *, actor: Actor, lot_id: int, now: datetime) -> L
         ),
     )
     return lot_view(session, lot)
-
-
-def receive_lot(
-    session: Session,
-    *,
-    actor: Actor,
-    lot_id: int,
-    unit_codes: Sequence[str],
-    load_grams: int,
-    now: datetime,
-    tolerance_basis_points: int,
-    fee_basis_points: int,
-) -> LotView:
-    """Scan and weigh a shipped lot at the plant and reconcile it against the lot.
-
-    Every scanned unit passes into the plant's custody. When all units arrived and
-    the weight is within tolerance, escrow is released: the station gets the price
-    less the platform fee. Otherwise the lot becomes disputed and the money stays
-    in escrow for an operator's decision. Raises LotNotFound, IllegalLotTransition,
-    EmptySelection, UnitsNotInLot, InvalidMass.
-    """
-    lot = access_lot(
-        session,
-        actor=actor,
-        lot_id=lot_id,
-        permission=Permission.PLANT_LOT_RECEIVE,
-        for_update=True,
-    )
-    weight = Mass(load_grams)
-    codes = sorted({custody.parse_unit_code(c) for c in unit_codes})
-    rules.check_selection(codes)
-    members = {m.unit_code for m in ExchangeRepository(session).lot_units(lot.id)}
-    for code in codes:
-        if code not in members:
-            raise UnitsNotInLot(unit_code=code, lot_id=lot.id)
-    check = Reconciliation(
-        expected_units=lot.unit_count,
-        received_units=len(codes),
-        expected_grams=lot.grams,
-        received_grams=weight.grams,
-        tolerance_basis_points=tolerance_basis_points,
-    )
-    event = LotEvent.RECEIVE if check.matches else LotEvent.RECEIVE_WITH_DISCREPANCY
-    note = (
-        ""
-        if check.matches
-        else (f"missing {check.missing_units} unit(s); load {weight.grams} g vs lot {lot.grams} g")
-    )
-    _transition(session, lot, event, actor=actor, now=now, note=note)
-    plant = identity.organisation_row(session, actor.organisation_id)
-    custody.hand_over(
-        session,
-        actor=actor,
-        unit_codes=codes,
-        handover=custody.Handover(
-            kind=custody.HandoverKind.RECEIVE,
-            from_id=lot.station_id,
-            to_id=actor.organisation_id,
-            at=now,
-            place=plant.location if plant else None,
-            ref=f"lot:{lot.id}",
-        ),
-    )
-    lot.received_units = len(codes)
-    lot.received_grams = weight.grams
-    if check.matches:
-        _release_escrow(session, lot, fee_basis_points=fee_basis_points, now=now)
-    session.flush()
-    return lot_view(session, lot)
-
-
-def _release_escrow(session: Session, lot: Lot, *, fee_basis_points: int, now: datetime) -> None:
-    price = Money(lot.price_fen)
-    seller_share, fee = rules.split_fee(price, fee_basis_points=fee_basis_points)
-    lines = [ledger.debit(ledger.Accounts.ESCROW, price)]
-    if seller_share.is_positive():
-        lines.append(ledger.credit(ledger.Accounts.party(lot.station_id), seller_share))
-    if fee.is_positive():
-        lines.append(ledger.credit(ledger.Accounts.PLATFORM_FEES, fee))
-    ledger.post_entry(
-        session,
-        entry=ledger.JournalEntry(
-            idempotency_key=f"lot:{lot.id}:escrow-released",
-            occurred_at=now,
-            description="Escrow released to the station at reception, less the platform fee",
-            source=f"lot:{lot.id}",
-            lines=tuple(lines),
-        ),
-    )
 
 
 def _transition(

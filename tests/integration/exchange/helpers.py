@@ -41,9 +41,10 @@ def lot(
     category: str = "tv_flat",
     fen_per_km: int = 800,
 ) -> exchange.LotView:
-    """A lot of `count` units at station a, sold by `sale`."""
+    """A lot of `count` units at station a, sold by `sale`; a lot for standing bids is then
+    matched by the worker's job, as in the product."""
     codes = units_at_station(session, world, now=now, count=count, category=category)
-    return exchange.create_lot(
+    listed = exchange.create_lot(
         session,
         actor=world.station_a,
         unit_codes=codes,
@@ -51,8 +52,11 @@ def lot(
         now=now,
         sale=sale,
         closes_at=closes_at,
-        transport_fen_per_km=fen_per_km,
     )
+    if sale is not exchange.SaleMethod.STANDING_BID:
+        return listed
+    exchange.match_waiting_lots(session, now=now, limit=100, transport_fen_per_km=fen_per_km)
+    return exchange.get_lot(session, actor=world.station_a, lot_id=listed.id)
 
 
 def new_plant(

@@ -1,9 +1,8 @@
-"""Lot rules: lot states, selection and price checks, reception tolerance, fees."""
+"""Lot rules: lot states, selection and price checks, fees (reception: `reception.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Final
@@ -30,6 +29,8 @@ class LotEvent(StrEnum):
     SHIP = "ship"
     RECEIVE = "receive"
     RECEIVE_WITH_DISCREPANCY = "receive_with_discrepancy"
+    RESOLVE = "resolve"
+    """A disputed lot's discrepancy was decided and escrow settled at the adjusted price."""
     WITHDRAW = "withdraw"
 
 
@@ -39,6 +40,7 @@ LOT_TRANSITIONS: Final[Mapping[tuple[LotStatus, LotEvent], LotStatus]] = {
     (LotStatus.SOLD, LotEvent.SHIP): LotStatus.SHIPPED,
     (LotStatus.SHIPPED, LotEvent.RECEIVE): LotStatus.RECEIVED,
     (LotStatus.SHIPPED, LotEvent.RECEIVE_WITH_DISCREPANCY): LotStatus.DISPUTED,
+    (LotStatus.DISPUTED, LotEvent.RESOLVE): LotStatus.RECEIVED,
 }
 
 
@@ -68,13 +70,6 @@ class EmptySelection(InvalidInput):
 
     code = "exchange.empty_selection"
     message = "Scan at least one unit (at most {maximum})."
-
-
-class UnitsNotInLot(InvalidInput):
-    """The plant scanned a unit that is not part of the lot."""
-
-    code = "exchange.unit_not_in_lot"
-    message = "Unit {unit_code} is not part of lot {lot_id}."
 
 
 class UnitAlreadyInLot(Conflict):
@@ -120,33 +115,6 @@ def check_price(price: Money) -> None:
     """Raise InvalidPrice unless 0 < price ≤ 10 million yuan."""
     if not 0 < price.minor <= MAX_LOT_PRICE_FEN:
         raise InvalidPrice
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciliation:
-    """What the plant counted and weighed against what the lot says."""
-
-    expected_units: int
-    received_units: int
-    expected_grams: int
-    received_grams: int
-    tolerance_basis_points: int
-
-    @property
-    def missing_units(self) -> int:
-        """Units in the lot that the plant did not scan."""
-        return self.expected_units - self.received_units
-
-    @property
-    def weight_within_tolerance(self) -> bool:
-        """True when the load's weight is within the tolerance of the lot's weight."""
-        allowed = self.expected_grams * self.tolerance_basis_points // 10_000
-        return abs(self.received_grams - self.expected_grams) <= allowed
-
-    @property
-    def matches(self) -> bool:
-        """True when every unit arrived and the weight is within tolerance."""
-        return self.missing_units == 0 and self.weight_within_tolerance
 
 
 def split_fee(price: Money, *, fee_basis_points: int) -> tuple[Money, Money]:

@@ -35,6 +35,7 @@ CONTRACT_TRANSITIONS: Final[Mapping[tuple[ContractStatus, LotEvent], ContractSta
     (ContractStatus.AWARDED, LotEvent.SHIP): ContractStatus.SHIPPED,
     (ContractStatus.SHIPPED, LotEvent.RECEIVE): ContractStatus.RECEIVED,
     (ContractStatus.SHIPPED, LotEvent.RECEIVE_WITH_DISCREPANCY): ContractStatus.DISPUTED,
+    (ContractStatus.DISPUTED, LotEvent.RESOLVE): ContractStatus.RECEIVED,
 }
 
 

@@ -1,4 +1,5 @@
-"""Lots: build (station), browse and buy (plant), ship (station), receive (plant)."""
+"""Lots: build (station), browse and buy (plant), ship (station), receive (plant), and
+reception discrepancies (plant and station read, operators decide)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class LotIn(BaseModel):
     sale: exchange.SaleMethod = exchange.SaleMethod.FIXED_PRICE
     closes_at: datetime | None = None
     """When an auction closes (sale = auction)."""
+    photos: list[str] = Field(default_factory=list, max_length=12)
+    """Photo references (evidence ids such as photo:2026/11/24/abc.jpg), shown on the board."""
 
 
 class ReceptionIn(BaseModel):
@@ -35,6 +38,8 @@ class ReceptionIn(BaseModel):
 
     unit_codes: list[str] = Field(min_length=1, max_length=5000)
     load_grams: Grams
+    evidence: list[str] = Field(default_factory=list, max_length=12)
+    """Evidence references (photos, the weighbridge ticket) kept with any discrepancy."""
 
 
 class LotOut(BaseModel):
@@ -54,6 +59,7 @@ class LotOut(BaseModel):
     received_grams: int | None
     unit_codes: list[str]
     sale: str
+    photos: list[str]
 
     @classmethod
     def of(cls, lot: exchange.LotView) -> LotOut:
@@ -73,13 +79,14 @@ class LotOut(BaseModel):
             received_grams=lot.received_grams,
             unit_codes=list(lot.unit_codes),
             sale=lot.sale_method,
+            photos=list(lot.photos),
         )
 
 
 @router.post("/lots", response_model=LotOut, status_code=201)
 def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context, scope="function")) -> LotOut:
     """List units of one category held at the caller's station: fixed price, auction or
-    standing bids (matched at once)."""
+    standing bids (matched by the worker's job, oldest lot first)."""
     lot = exchange.create_lot(
         ctx.session,
         actor=ctx.actor,
@@ -88,7 +95,7 @@ def create_lot(body: LotIn, ctx: RequestContext = Depends(api_context, scope="fu
         now=ctx.now,
         sale=body.sale,
         closes_at=body.closes_at,
-        transport_fen_per_km=ctx.settings.transport_fen_per_km,
+        photos=body.photos,
     )
     return LotOut.of(lot)
 
@@ -127,7 +134,9 @@ def ship_lot(
 def receive_lot(
     lot_id: PathId, body: ReceptionIn, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> LotOut:
-    """Receive a shipped lot by scan and weighbridge; reconcile; release escrow if it matches."""
+    """Receive a shipped lot by scan and weighbridge and reconcile it: escrow is released
+    when it matches; missing or extra units or a load outside the tolerance open a
+    discrepancy (missing units only: decided at once by the pro rata rule)."""
     lot = exchange.receive_lot(
         ctx.session,
         actor=ctx.actor,
@@ -137,5 +146,137 @@ def receive_lot(
         now=ctx.now,
         tolerance_basis_points=ctx.settings.reception_weight_tolerance_basis_points,
         fee_basis_points=ctx.settings.platform_fee_basis_points,
+        evidence=body.evidence,
     )
     return LotOut.of(lot)
+
+
+class DecisionIn(BaseModel):
+    """An operator's decision on a discrepancy: the price the station is paid, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    adjusted_price: MoneyIn
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DiscrepancyChangeOut(BaseModel):
+    """One transition of a discrepancy."""
+
+    from_status: str
+    to_status: str
+    event: str
+    at: datetime
+    note: str
+
+
+class DiscrepancyOut(BaseModel):
+    """A reception discrepancy and its decision."""
+
+    id: int
+    lot_id: int
+    contract_id: int
+    station_id: int
+    plant_id: int
+    status: str
+    kinds: list[str]
+    lot_units: int
+    received_units: int
+    missing_units: int
+    extra_units: int
+    lot_grams: int
+    expected_grams: int
+    received_grams: int
+    tolerance_basis_points: int
+    missing_codes: list[str]
+    extra_codes: list[str]
+    evidence: list[str]
+    contract_price: MoneyOut
+    proposed_price: MoneyOut
+    adjusted_price: MoneyOut | None
+    decided_by: str | None
+    reason: str
+    opened_at: datetime
+    decided_at: datetime | None
+    history: list[DiscrepancyChangeOut]
+
+    @classmethod
+    def of(cls, d: exchange.DiscrepancyView) -> DiscrepancyOut:
+        """Render a discrepancy."""
+        return cls(
+            id=d.id,
+            lot_id=d.lot_id,
+            contract_id=d.contract_id,
+            station_id=d.station_id,
+            plant_id=d.plant_id,
+            status=d.status,
+            kinds=list(d.kinds),
+            lot_units=d.lot_units,
+            received_units=d.received_units,
+            missing_units=d.missing_units,
+            extra_units=d.extra_units,
+            lot_grams=d.lot_grams,
+            expected_grams=d.expected_grams,
+            received_grams=d.received_grams,
+            tolerance_basis_points=d.tolerance_basis_points,
+            missing_codes=list(d.missing_codes),
+            extra_codes=list(d.extra_codes),
+            evidence=list(d.evidence),
+            contract_price=MoneyOut.of(d.contract_price),
+            proposed_price=MoneyOut.of(d.proposed_price),
+            adjusted_price=MoneyOut.of(d.adjusted_price) if d.adjusted_price else None,
+            decided_by=d.decided_by,
+            reason=d.reason,
+            opened_at=d.opened_at,
+            decided_at=d.decided_at,
+            history=[
+                DiscrepancyChangeOut(
+                    from_status=h.from_status,
+                    to_status=h.to_status,
+                    event=h.event,
+                    at=h.at,
+                    note=h.note,
+                )
+                for h in d.history
+            ],
+        )
+
+
+@router.get("/discrepancies", response_model=list[DiscrepancyOut])
+def list_discrepancies(
+    status: exchange.DiscrepancyStatus | None = Query(default=None),
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> list[DiscrepancyOut]:
+    """Reception discrepancies the caller may see: its own (plant, station), all (staff)."""
+    views = exchange.discrepancies_for(
+        ctx.session, actor=ctx.actor, status=status.value if status else None
+    )
+    return [DiscrepancyOut.of(d) for d in views]
+
+
+@router.get("/lots/{lot_id}/discrepancy", response_model=DiscrepancyOut)
+def get_discrepancy(
+    lot_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> DiscrepancyOut:
+    """The lot's reception discrepancy: its plant, its station and staff."""
+    return DiscrepancyOut.of(exchange.get_discrepancy(ctx.session, actor=ctx.actor, lot_id=lot_id))
+
+
+@router.post("/lots/{lot_id}/discrepancy/decision", response_model=DiscrepancyOut)
+def decide_discrepancy(
+    lot_id: PathId,
+    body: DecisionIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> DiscrepancyOut:
+    """Decide an open discrepancy (operator): the adjusted price and the reason; escrow pays
+    the station the adjusted price less the fee and refunds the plant the rest."""
+    view = exchange.decide_discrepancy(
+        ctx.session,
+        actor=ctx.actor,
+        lot_id=lot_id,
+        adjusted_price=body.adjusted_price.to_money(),
+        reason=body.reason,
+        now=ctx.now,
+        fee_basis_points=ctx.settings.platform_fee_basis_points,
+    )
+    return DiscrepancyOut.of(view)

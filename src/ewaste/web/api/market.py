@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ewaste import exchange
@@ -378,4 +378,80 @@ def get_contract(contract_id: PathId, ctx: RequestContext = Ctx) -> ContractOut:
     """One contract: its buyer, its seller or staff."""
     return ContractOut.of(
         exchange.get_contract(ctx.session, actor=ctx.actor, contract_id=contract_id)
+    )
+
+
+class ClearingPriceOut(BaseModel):
+    """What contracts of one category, region (province) and ISO week cleared at."""
+
+    week: str
+    category: str
+    region: str
+    contracts: int
+    units: int
+    grams: int
+    total: MoneyOut
+    per_unit: MoneyOut
+    per_kg: MoneyOut
+
+
+class CapacityUseOut(BaseModel):
+    """Licensed plant capacity of one category this year and how much is contracted."""
+
+    category: str
+    plants: int
+    licensed_units: int
+    contracted_units: int
+    idle_units: int
+    utilisation_basis_points: int
+
+
+class MarketDataOut(BaseModel):
+    """Clearing prices of the recent ISO weeks (newest first) and capacity utilisation."""
+
+    weeks: list[str]
+    prices: list[ClearingPriceOut]
+    year: int
+    capacity: list[CapacityUseOut]
+
+
+@router.get("/market/data", response_model=MarketDataOut)
+def market_data(
+    weeks: int = Query(default=8, ge=1, le=26),
+    category: str | None = Query(default=None, max_length=40),
+    ctx: RequestContext = Ctx,
+) -> MarketDataOut:
+    """Clearing prices per category, region and week, and plant capacity utilisation this
+    year (stations, plants, staff): aggregates only, no party named."""
+    data = exchange.market_data(
+        ctx.session, actor=ctx.actor, now=ctx.now, weeks=weeks, category=category
+    )
+    return MarketDataOut(
+        weeks=list(data.weeks),
+        prices=[
+            ClearingPriceOut(
+                week=p.week,
+                category=p.category_code,
+                region=p.region,
+                contracts=p.contracts,
+                units=p.units,
+                grams=p.grams,
+                total=MoneyOut.of(p.total),
+                per_unit=MoneyOut.of(p.per_unit),
+                per_kg=MoneyOut.of(p.per_kg),
+            )
+            for p in data.prices
+        ],
+        year=data.year,
+        capacity=[
+            CapacityUseOut(
+                category=c.category_code,
+                plants=c.plants,
+                licensed_units=c.licensed_units,
+                contracted_units=c.contracted_units,
+                idle_units=c.idle_units,
+                utilisation_basis_points=c.utilisation_basis_points,
+            )
+            for c in data.capacity
+        ],
     )

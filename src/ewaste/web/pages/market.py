@@ -1,6 +1,7 @@
-"""The market board page for stations, plants and staff: lots on sale by method, auctions
-closing soonest, standing bids per category; a plant also sees its own licences, capacity
-left this year and its latest assessment."""
+"""The market board page for stations, plants and staff: lots on sale by method (the newest
+with their photos), auctions closing soonest, standing bids per category, clearing prices per
+category, region and week, and plant capacity utilisation; a plant also sees its own
+licences, capacity left this year and its latest assessment."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def market(request: Request, ctx: RequestContext = Depends(page_context)) -> Res
     except DomainError:
         message = translations(request).gettext("The market board is for stations and plants.")
         return render(request, "error.html", ctx=ctx, status=403, message=message)
+    data = exchange.market_data(ctx.session, actor=ctx.actor, now=ctx.now, weeks=8)
     own = None
     if ctx.actor.role is Role.PLANT:
         plant_id = ctx.actor.organisation_id
@@ -42,4 +44,4 @@ def market(request: Request, ctx: RequestContext = Depends(page_context)) -> Res
                 :1
             ],
         }
-    return render(request, "market.html", ctx=ctx, board=board, own=own)
+    return render(request, "market.html", ctx=ctx, board=board, own=own, data=data)
