@@ -72,7 +72,8 @@ def test_a_plant_records_a_units_size_over_http_and_the_claim_reads_it(
     code = received_unit(session, world, "tv_crt", at)
     session.commit()
     plant = token(app_client, "plant-a")
-    body = {"line": "L1", "fractions": {"crt_glass": 9_000, "ferrous": 3_000}}
+    fractions = {"crt_glass": 13_000, "plastics": 3_400, "ferrous": 1_100, "copper": 700}
+    body = {"line": "L1", "fractions": {**fractions, "circuit_boards": 1_100, "other": 700}}
 
     wrong = app_client.post(
         f"/api/units/{code}/dismantling",
@@ -86,6 +87,7 @@ def test_a_plant_records_a_units_size_over_http_and_the_claim_reads_it(
         json={**body, "attributes": {"screen_inch": 21}},
     )
     assert done.status_code == 201, done.text
+    assert (done.json()["check"], done.json()["flags"]) == ("passed", [])
 
     made = app_client.post("/api/claims", headers=plant, json={"period": "2026-11"})
     assert made.status_code == 201, made.text

@@ -86,7 +86,12 @@ def test_a_correction_is_a_new_linked_event_and_the_original_stays_byte_identica
     original = _events(session)[0]
     before = (original.grams, original.hash, original.evidence)
     correction = custody.correct_event(
-        session, actor=world.collector_a, event_id=original.id, mass=Mass(9_000), evidence="scale"
+        session,
+        actor=world.collector_a,
+        event_id=original.id,
+        reason="scale misread",
+        mass=Mass(9_000),
+        evidence="scale",
     )
     session.expire_all()
     reread = session.get(CustodyEvent, original.id)
@@ -97,9 +102,13 @@ def test_a_correction_is_a_new_linked_event_and_the_original_stays_byte_identica
     assert custody.verify_chain(session, public_key=SIGNER.public_key).intact
     for outsider in (world.collector_b, world.household_a, world.regulator):
         with pytest.raises(custody.EventNotFound):
-            custody.correct_event(session, actor=outsider, event_id=original.id, mass=Mass(1))
+            custody.correct_event(
+                session, actor=outsider, event_id=original.id, reason="x", mass=Mass(1)
+            )
     with pytest.raises(custody.EventNotFound):
-        custody.correct_event(session, actor=world.collector_a, event_id=10**9)
+        custody.correct_event(
+            session, actor=world.collector_a, event_id=10**9, reason="x", mass=Mass(1)
+        )
 
 
 def test_checkpoints_are_signed_when_due_and_checked_with_the_published_key(
@@ -123,7 +132,7 @@ def test_checkpoints_are_signed_when_due_and_checked_with_the_published_key(
     stranger = custody.Signer.from_seed(bytes(32)).public_key
     wrong = custody.verify_chain(session, public_key=stranger)
     assert wrong.fault is not None
-    assert wrong.fault.reason is FaultReason.BAD_SIGNATURE
+    assert wrong.fault.reason is FaultReason.UNKNOWN_KEY
 
 
 @pytest.mark.skipif("EWASTE_TEST_DATABASE_URL" in os.environ, reason="drives its own SQLite file")
@@ -170,7 +179,8 @@ def test_the_cli_verifies_signs_publishes_and_names_the_tampered_event(tmp_path:
     assert as_json.returncode == 3
     assert '"reason": "hash_mismatch"' in as_json.stdout
     stranger = custody.Signer.from_seed(bytes(32)).public_key.base64
-    assert "bad_signature" in ewaste("verify", "--public-key", stranger).stderr
+    # A key that no rotation links to the checkpoints' key: they are by an unknown key.
+    assert "unknown_key" in ewaste("verify", "--public-key", stranger).stderr
     assert ewaste("verify", "--public-key", "xx").returncode == 2
 
 
@@ -202,11 +212,18 @@ def test_the_trace_reads_a_correction_in_place_of_the_event_it_corrects(
     _deliver(session, world, [code])
     collect, deliver = _events(session)
     first = custody.correct_event(
-        session, actor=world.collector_a, event_id=collect.id, mass=Mass(7_000)
+        session, actor=world.collector_a, event_id=collect.id, reason="tare", mass=Mass(7_000)
     )
-    custody.correct_event(session, actor=world.collector_a, event_id=first.id, mass=Mass(7_100))
     custody.correct_event(
-        session, actor=world.station_a, event_id=deliver.id, mass=Mass(7_050), evidence="scale"
+        session, actor=world.collector_a, event_id=first.id, reason="again", mass=Mass(7_100)
+    )
+    custody.correct_event(
+        session,
+        actor=world.station_a,
+        event_id=deliver.id,
+        reason="station scale",
+        mass=Mass(7_050),
+        evidence="scale",
     )
     trace = custody.trace_unit(session, actor=world.regulator, unit_code=code)
     assert [(s.seq, s.kind, s.grams) for s in trace.steps] == [

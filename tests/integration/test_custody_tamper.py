@@ -106,7 +106,11 @@ def _build_chain(session: Session, world: World, rng: random.Random) -> None:
     first_events = session.execute(select(EVENTS.c.id).order_by(EVENTS.c.id).limit(5)).scalars()
     for event_id in first_events:
         custody.correct_event(
-            session, actor=collector, event_id=event_id, mass=Mass(rng.randint(1, 9_999))
+            session,
+            actor=collector,
+            event_id=event_id,
+            reason=rng.choice(TEXTS[1:]),
+            mass=Mass(rng.randint(1, 9_999)),
         )
     head = custody.sign_checkpoint(session, signer=SIGNER, now=at)
     assert head is not None
@@ -269,7 +273,7 @@ class Tamperer:
             if m["chain_seq"] < from_seq:
                 prev = m["hash"]
                 continue
-            digest = event_hash({n: m[n] for n in CHAIN_FIELDS}, prev)
+            digest = event_hash({n: m[n] for n in CHAIN_FIELDS}, prev, m["reason"])
             changes.append({"key": m["id"], "p": prev, "h": digest})
             prev = digest
         if changes:
@@ -297,7 +301,7 @@ class Tamperer:
     def edit(self) -> int:
         """Change one field of one event to another value; returns its chain_seq."""
         event = self.rng.choice(self.p.events)
-        field = self.rng.choice((*CHAIN_FIELDS, "prev_hash", "hash"))
+        field = self.rng.choice((*CHAIN_FIELDS, "reason", "prev_hash", "hash"))
         old = event[field]
         rng = self.rng
         new: Any
@@ -327,6 +331,10 @@ class Tamperer:
             new = old + timedelta(microseconds=rng.choice((1, -1, 1_000_000, 86_400_000_000)))
         elif field in ("lat", "lon"):
             new = 22.5 if old is None else rng.choice((math.nextafter(old, 0.0), old + 1, None))
+        elif field == "reason":  # a correction's reason (hash version 2), or one added
+            new = rng.choice(("forged", None, (old or "") + " ")) if old else "forged"
+            if new == old:
+                new = None
         elif field in ("evidence", "ref"):
             new = rng.choice((old + " ", old[:-1] if old else "x", "forged", old.upper() + "!"))
             if new == old:
@@ -366,11 +374,13 @@ class Tamperer:
         prev = self.p.events[position - 2]["hash"] if position > 1 else GENESIS_HASH
         model["chain_seq"] = position
         model["prev_hash"] = prev
-        model["hash"] = event_hash({n: model[n] for n in CHAIN_FIELDS}, prev)
+        model["hash"] = event_hash({n: model[n] for n in CHAIN_FIELDS}, prev, model["reason"])
         if position == head + 1:
             self.forgeable = False
             model["prev_hash"] = self.rng.choice(self.p.events[:-1])["hash"]
-            model["hash"] = event_hash({n: model[n] for n in CHAIN_FIELDS}, model["prev_hash"])
+            model["hash"] = event_hash(
+                {n: model[n] for n in CHAIN_FIELDS}, model["prev_hash"], model["reason"]
+            )
         self.s.execute(insert(EVENTS).values(**model))
         return position
 

@@ -1,5 +1,7 @@
 """Compliance: per-unit dismantling records with output fractions, and subsidy claims."""
 
+from ewaste.compliance.check_queries import CheckView, FlagView
+from ewaste.compliance.checks import expected_composition, list_checks, review_check
 from ewaste.compliance.claim_export import claim_csv, claim_pdf
 from ewaste.compliance.claim_queries import (
     ClaimLineView,
@@ -24,6 +26,13 @@ from ewaste.compliance.claims import (
     prepare_claim,
     submit_claim,
 )
+from ewaste.compliance.output_rules import (
+    CheckNotFound,
+    CheckReason,
+    CheckStatus,
+    IllegalCheckTransition,
+    InvalidReviewNote,
+)
 from ewaste.compliance.queries import (
     DismantlingView,
     recent_for_plant,
@@ -34,6 +43,10 @@ from ewaste.compliance.services import record_dismantling
 
 __all__ = [
     "AlreadyDismantled",
+    "CheckNotFound",
+    "CheckReason",
+    "CheckStatus",
+    "CheckView",
     "ClaimLineView",
     "ClaimNotFound",
     "ClaimStatus",
@@ -42,22 +55,28 @@ __all__ = [
     "DismantlingView",
     "Exclusion",
     "ExclusionView",
+    "FlagView",
     "Fraction",
+    "IllegalCheckTransition",
     "IllegalClaimTransition",
     "InvalidFractions",
     "InvalidLine",
     "InvalidPeriod",
+    "InvalidReviewNote",
     "NothingToClaim",
     "UnitAlreadyClaimed",
     "claim_chains",
     "claim_csv",
     "claim_pdf",
     "decide_claim",
+    "expected_composition",
     "get_claim",
+    "list_checks",
     "list_claims",
     "prepare_claim",
     "recent_for_plant",
     "record_dismantling",
     "recovered_grams_by_fraction",
+    "review_check",
     "submit_claim",
 ]

@@ -26,6 +26,7 @@ CSV_HEADER = (
     "rate_fen",
     "dismantling_line",
     "evidence",
+    "output_check",
     "custody_chain",
     "chain_complete",
     "source",
@@ -62,6 +63,7 @@ def claim_csv(claim: ClaimView, chains: Mapping[str, custody.UnitTrace]) -> str:
                 line.rate_fen,
                 line.line,
                 " ".join(line.evidence),
+                line.output_check,
                 _chain(trace),
                 "yes" if trace is not None and trace.complete else "no",
                 line.source,
@@ -136,7 +138,14 @@ def claim_pdf(claim: ClaimView, chains: Mapping[str, custody.UnitTrace]) -> byte
                 new_y="NEXT",
             )
         evidence = ", ".join(line.evidence) or "none recorded"
-        pdf.multi_cell(0, 4, _latin(f"  Evidence: {evidence}"), new_x="LMARGIN", new_y="NEXT")
+        check = line.output_check or "not checked"
+        pdf.multi_cell(
+            0,
+            4,
+            _latin(f"  Evidence: {evidence}. Output check: {check}."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     if claim.exclusions:
         pdf.ln(2)
         pdf.set_font("Helvetica", "B", 11)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ewaste.compliance.models import (
+    DismantlingCheck,
     DismantlingRecord,
     SubsidyClaim,
     SubsidyClaimExclusion,
@@ -32,6 +33,8 @@ class ClaimLineView:
     """The dismantling line at the plant."""
     evidence: tuple[str, ...]
     """The dismantling record's evidence references (photo or video segment ids)."""
+    output_check: str = ""
+    """The record's output check: passed, or cleared after a flag ("" if unchecked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +80,14 @@ def evidence_refs(text: str) -> tuple[str, ...]:
 def claim_view(session: Session, claim: SubsidyClaim) -> ClaimView:
     """The read model of one claim."""
     lines = session.execute(
-        select(SubsidyClaimLine, DismantlingRecord.line, DismantlingRecord.evidence)
+        select(
+            SubsidyClaimLine,
+            DismantlingRecord.line,
+            DismantlingRecord.evidence,
+            DismantlingCheck.status,
+        )
         .join(DismantlingRecord, DismantlingRecord.id == SubsidyClaimLine.record_id)
+        .outerjoin(DismantlingCheck, DismantlingCheck.record_id == SubsidyClaimLine.record_id)
         .where(SubsidyClaimLine.claim_id == claim.id)
         .order_by(SubsidyClaimLine.category, SubsidyClaimLine.unit_code)
     ).all()
@@ -107,8 +116,9 @@ def claim_view(session: Session, claim: SubsidyClaim) -> ClaimView:
                 source=cl.source,
                 line=line,
                 evidence=evidence_refs(evidence),
+                output_check=check or "",
             )
-            for cl, line, evidence in lines
+            for cl, line, evidence, check in lines
         ),
         exclusions=tuple(
             ExclusionView(e.unit_code, e.category, e.dismantled_on, e.reason, e.detail)

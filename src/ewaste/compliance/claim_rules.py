@@ -19,6 +19,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from ewaste.catalog.specs import AttributeValue, ItemProfile
+from ewaste.compliance.output_rules import CLAIMABLE, CheckStatus
 from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from ewaste.pricing.engine import SubsidyBand
 
@@ -59,6 +60,10 @@ class Exclusion(StrEnum):
     """The bands in force depend on a size or type the dismantling record does not give."""
     OUTSIDE_CONDITIONS = "outside_conditions"
     """Size or type outside every band (CRT < 14 inch, fridge < 50 L, washer <= 3 kg)."""
+    OUTPUT_FLAGGED = "output_flagged"
+    """The dismantling outputs do not fit the unit's composition: held until reviewed."""
+    OUTPUT_UPHELD = "output_upheld"
+    """A regulator confirmed the outputs as an outlier: never claimable."""
 
 
 class InvalidPeriod(InvalidInput):
@@ -81,7 +86,8 @@ class NothingToClaim(Conflict):
     code = "compliance.nothing_to_claim"
     message = (
         "No dismantled unit of the plant in {period} is left to claim "
-        "({excluded} not claimable: size, type or attributes outside the schedule)."
+        "({excluded} not claimable: size, type or attributes outside the schedule, "
+        "or dismantling outputs flagged for review)."
     )
 
 
@@ -206,6 +212,19 @@ def rate_on(
     return RateDecision(
         None, Exclusion.OUTSIDE_CONDITIONS, given, in_force[0].valid_from, in_force[0].source
     )
+
+
+def check_exclusion(status: str | None) -> Exclusion | None:
+    """Why a record's output check keeps its unit out of a claim (None: it does not).
+
+    Passed and cleared records are claimable; so is a record without a check (dismantled
+    before checks existed). Flagged records wait for review; upheld ones never count.
+    """
+    if status is None or CheckStatus(status) in CLAIMABLE:
+        return None
+    if status == CheckStatus.UPHELD:
+        return Exclusion.OUTPUT_UPHELD
+    return Exclusion.OUTPUT_FLAGGED
 
 
 def next_claim_status(current: ClaimStatus, action: ClaimAction) -> ClaimStatus:

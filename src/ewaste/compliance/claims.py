@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from ewaste import custody
 from ewaste.catalog.datafiles import catalogue
 from ewaste.catalog.specs import AttributeValue
-from ewaste.compliance import claim_rules
+from ewaste.compliance import claim_rules, output_rules
 from ewaste.compliance.access import access_claim, can_read_every_claim
+from ewaste.compliance.check_queries import CheckView, check_views_for_units
 from ewaste.compliance.claim_queries import ClaimSummary, ClaimView, claim_summaries, claim_view
 from ewaste.compliance.claim_rules import ClaimAction, ClaimStatus, NothingToClaim
 from ewaste.compliance.models import (
@@ -23,7 +24,7 @@ from ewaste.compliance.models import (
     SubsidyClaimExclusion,
     SubsidyClaimLine,
 )
-from ewaste.compliance.repository import ClaimRepository
+from ewaste.compliance.repository import CheckRepository, ClaimRepository
 from ewaste.identity import Actor, Permission
 from ewaste.pricing.engine import SubsidyBand
 
@@ -45,13 +46,26 @@ def _attributes(text: str) -> dict[str, AttributeValue]:
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 
+def _flag_detail(check: CheckView) -> str:
+    return "; ".join(
+        output_rules.describe(
+            output_rules.Flag(
+                output_rules.CheckReason(f.reason), f.fraction, f.expected_grams, f.actual_grams
+            )
+        )
+        for f in check.flags
+    )
+
+
 def prepare_claim(session: Session, *, actor: Actor, period: str, now: datetime) -> ClaimView:
     """Claim every unclaimed unit the actor's plant dismantled in `period` (China time).
 
     Each unit is at the rate of the band in force on its dismantling date; units
     without a band (category, size or type outside the schedule, or attributes not
-    recorded) are listed as exclusions and stay claimable later; a period with no
-    claimable unit is NothingToClaim. Raises
+    recorded) are listed as exclusions and stay claimable later, and so are units whose
+    dismantling outputs were flagged and not yet cleared by a regulator (an upheld flag
+    keeps the unit out for good; ADR 0019); a period with no claimable unit is
+    NothingToClaim. Raises
     MissingPermission, InvalidPeriod, NothingToClaim, UnitAlreadyClaimed (a claim
     prepared at the same time took a unit first: nothing is stored, prepare again).
     """
@@ -65,11 +79,30 @@ def prepare_claim(session: Session, *, actor: Actor, period: str, now: datetime)
         u.id: u.category_code for u in custody.units_by_ids(session, [r.unit_id for r in records])
     }
     bands = subsidy_bands()
+    checks = CheckRepository(session).statuses([r.id for r in records])
+    held = {
+        r.unit_code: claim_rules.check_exclusion(checks[r.id][0])
+        for r in records
+        if r.id in checks and claim_rules.check_exclusion(checks[r.id][0]) is not None
+    }
+    reasons = check_views_for_units(session, sorted(held))
     lines: list[SubsidyClaimLine] = []
     exclusions: list[SubsidyClaimExclusion] = []
     for record in records:
         category = categories[record.unit_id]
         on = claim_rules.china_date(record.dismantled_at)
+        if (held_by := held.get(record.unit_code)) is not None:
+            exclusions.append(
+                SubsidyClaimExclusion(
+                    unit_id=record.unit_id,
+                    unit_code=record.unit_code,
+                    category=category,
+                    dismantled_on=on,
+                    reason=held_by.value,
+                    detail=_flag_detail(reasons[record.unit_code])[:200],
+                )
+            )
+            continue
         decision = claim_rules.rate_on(category, _attributes(record.attributes_json), on, bands)
         if decision.rate_fen is None or decision.valid_from is None:
             exclusions.append(
@@ -163,9 +196,9 @@ def submit_claim(session: Session, *, actor: Actor, claim_id: int, now: datetime
 def decide_claim(
     session: Session, *, actor: Actor, claim_id: int, approve: bool, note: str, now: datetime
 ) -> ClaimView:
-    """An auditor approves or rejects a submitted claim. Raises MissingPermission,
-    ClaimNotFound, IllegalClaimTransition."""
-    actor.require(Permission.AUDIT_REPORT_READ)
+    """A regulator (`audit:claim:decide`) approves or rejects a submitted claim.
+    Raises MissingPermission, ClaimNotFound, IllegalClaimTransition."""
+    actor.require(Permission.AUDIT_CLAIM_DECIDE)
     action = ClaimAction.APPROVE if approve else ClaimAction.REJECT
     return _move(session, actor=actor, claim_id=claim_id, action=action, now=now, note=note)
 

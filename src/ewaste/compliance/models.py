@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.compliance.claim_rules import ClaimAction, ClaimStatus, next_claim_status
+from ewaste.compliance.output_rules import CheckEvent, CheckStatus, next_check_status
 from ewaste.db.base import Base
 from ewaste.db.types import UTCDateTime
 
@@ -37,6 +38,9 @@ class DismantlingRecord(Base):
     attributes_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     """The unit's size and type as the plant found it (JSON), e.g. {"screen_inch": 21}:
     what the subsidy band conditions read."""
+    brand: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
+    """The brand on the unit's nameplate as the plant read it, normalised
+    (`catalog.brand_key`); "" when not recorded. Producers' take-back reports count it."""
 
 
 class DismantlingOutput(Base):
@@ -53,6 +57,66 @@ class DismantlingOutput(Base):
     fraction: Mapped[str] = mapped_column(String(20))
     grams: Mapped[int] = mapped_column(Integer)
     """Mass of this fraction recovered from the unit, grams."""
+
+
+_CHECK_STATUSES = ", ".join(f"'{s.value}'" for s in CheckStatus)
+
+
+class DismantlingCheck(Base):
+    """The output check of one dismantling record: passed, or flagged until reviewed."""
+
+    __tablename__ = "dismantling_check"
+    __table_args__ = (CheckConstraint(f"status IN ({_CHECK_STATUSES})", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("dismantling_record.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
+    plant_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    door_grams: Mapped[int] = mapped_column(Integer)
+    """The unit's mass weighed at the door, grams: what the outputs are compared with."""
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    catalogue_grams: Mapped[int] = mapped_column(Integer)
+    """The catalogue's mass of a unit of this category and size, grams (0 if unknown)."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
+
+    def apply(self, event: CheckEvent) -> CheckStatus:
+        """Move to the status `event` leads to (or raise IllegalCheckTransition)."""
+        after = next_check_status(CheckStatus(self.status), event)
+        self.status = after.value
+        return after
+
+
+class DismantlingCheckFlag(Base):
+    """One reason a dismantling record was flagged (the check keeps every reason)."""
+
+    __tablename__ = "dismantling_check_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("dismantling_check.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    fraction: Mapped[str] = mapped_column(String(20), default="")
+    expected_grams: Mapped[int] = mapped_column(Integer)
+    """What the check expected, grams."""
+    actual_grams: Mapped[int] = mapped_column(Integer)
+    """What the record holds, grams."""
+
+
+class DismantlingCheckStatusChange(Base):
+    """Append-only history of a check: its creation and each review, with who and why."""
+
+    __tablename__ = "dismantling_check_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("dismantling_check.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by_user: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
 
 
 _CLAIM_STATUSES = "'draft', 'submitted', 'approved', 'rejected'"

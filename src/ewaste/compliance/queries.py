@@ -9,7 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ewaste.compliance.models import DismantlingOutput, DismantlingRecord
+from ewaste.compliance.models import (
+    DismantlingCheck,
+    DismantlingCheckFlag,
+    DismantlingOutput,
+    DismantlingRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +26,11 @@ class DismantlingView:
     dismantled_at: datetime
     line: str
     outputs: tuple[tuple[str, int], ...]
+    check: str = ""
+    """The output check's status (passed, flagged, cleared, upheld; "" if unchecked)."""
+    flags: tuple[str, ...] = ()
+    """The check's reasons, e.g. "refrigerant:not_captured", "total_short"."""
+    brand: str = ""
 
 
 def dismantling_view(session: Session, record: DismantlingRecord) -> DismantlingView:
@@ -31,8 +41,30 @@ def dismantling_view(session: Session, record: DismantlingRecord) -> Dismantling
         .order_by(DismantlingOutput.fraction)
     )
     outputs = tuple((f, int(g)) for f, g in session.execute(stmt))
+    check = session.execute(
+        select(DismantlingCheck.id, DismantlingCheck.status).where(
+            DismantlingCheck.record_id == record.id
+        )
+    ).one_or_none()
+    flags: tuple[str, ...] = ()
+    if check is not None:
+        flags = tuple(
+            f"{fraction}:{reason}" if fraction else reason
+            for reason, fraction in session.execute(
+                select(DismantlingCheckFlag.reason, DismantlingCheckFlag.fraction)
+                .where(DismantlingCheckFlag.check_id == check.id)
+                .order_by(DismantlingCheckFlag.id)
+            )
+        )
     return DismantlingView(
-        record.unit_code, record.plant_id, record.dismantled_at, record.line, outputs
+        record.unit_code,
+        record.plant_id,
+        record.dismantled_at,
+        record.line,
+        outputs,
+        check=check.status if check is not None else "",
+        flags=flags,
+        brand=record.brand,
     )
 
 

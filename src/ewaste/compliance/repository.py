@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from ewaste.compliance.claim_rules import UnitAlreadyClaimed
 from ewaste.compliance.models import (
+    DismantlingCheck,
+    DismantlingCheckFlag,
+    DismantlingCheckStatusChange,
     DismantlingOutput,
     DismantlingRecord,
     SubsidyClaim,
@@ -39,6 +42,53 @@ class DismantlingRepository:
             output.record_id = record.id
             self._session.add(output)
         self._session.flush()
+
+
+class CheckRepository:
+    """Loads and stores dismantling output checks, their flags and history."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        check: DismantlingCheck,
+        flags: Sequence[DismantlingCheckFlag],
+        change: DismantlingCheckStatusChange,
+    ) -> None:
+        """Store a new check with its flags and its first history row."""
+        self._session.add(check)
+        self._session.flush()
+        for flag in flags:
+            flag.check_id = check.id
+        change.check_id = check.id
+        self._session.add_all([*flags, change])
+        self._session.flush()
+
+    def for_unit_code(self, unit_code: str, *, for_update: bool = False) -> DismantlingCheck | None:
+        """The check of the unit with this code (locked for update when asked)."""
+        stmt = (
+            select(DismantlingCheck)
+            .join(DismantlingRecord, DismantlingRecord.id == DismantlingCheck.record_id)
+            .where(DismantlingRecord.unit_code == unit_code)
+        )
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self._session.scalars(stmt).one_or_none()
+
+    def record_change(self, change: DismantlingCheckStatusChange) -> None:
+        """Append a history row."""
+        self._session.add(change)
+        self._session.flush()
+
+    def statuses(self, record_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """{record id: (status, check id)} of the records that have a check."""
+        if not record_ids:
+            return {}
+        stmt = select(
+            DismantlingCheck.record_id, DismantlingCheck.status, DismantlingCheck.id
+        ).where(DismantlingCheck.record_id.in_(record_ids))
+        return {r: (s, c) for r, s, c in self._session.execute(stmt)}
 
 
 class ClaimRepository:

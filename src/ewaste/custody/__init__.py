@@ -1,8 +1,45 @@
 """Chain of custody: tagged units and their append-only handover log."""
 
-from ewaste.custody.access import access_unit_trace
+from ewaste.custody.access import access_event_correction, access_unit_trace
+from ewaste.custody.certificate_pdf import certificate_pdf
+from ewaste.custody.certificate_rules import (
+    AlreadyWiped,
+    CertificateKind,
+    CertificateNotFound,
+    InvalidWipe,
+    NotDataBearing,
+    NotYetRecycled,
+    ReceiptNotFound,
+    WipeMethod,
+)
+from ewaste.custody.certificates import (
+    issue_recycling_certificate,
+    lookup_receipt,
+    receipt_code_of,
+    record_data_wipe,
+    verify_certificate,
+)
 from ewaste.custody.chain import ChainFault, FaultReason
 from ewaste.custody.checkpoints import checkpoint_if_due, sign_checkpoint
+from ewaste.custody.key_rules import (
+    InvalidKeyChange,
+    KeyAlreadyRevoked,
+    KeyRing,
+    KeyStatus,
+    SigningKeyNotCurrent,
+    SigningKeyNotFound,
+    SigningKeyRevoked,
+)
+from ewaste.custody.keys import (
+    KeyUse,
+    check_signer,
+    key_ring,
+    key_uses,
+    revoke_signing_key,
+    rotate_signing_key,
+)
+from ewaste.custody.labels import label_sheet_pdf, qr_code
+from ewaste.custody.public import CertificateCheck, PublicParty, PublicStep, PublicUnit
 from ewaste.custody.queries import (
     ChainStatus,
     UnitRow,
@@ -15,10 +52,27 @@ from ewaste.custody.queries import (
     units_from_source,
     units_held_by,
 )
+from ewaste.custody.repository import BlockRow
+from ewaste.custody.reservations import (
+    BlockNotFound,
+    CodeBlock,
+    check_handover_times,
+    check_reserved_code,
+    code_block,
+    code_blocks,
+    reserve_unit_codes,
+)
 from ewaste.custody.rules import (
+    CodeNotReserved,
+    EventNotFound,
     HandoverKind,
+    HandoverOutOfOrder,
     IllegalHandover,
+    InvalidBlockSize,
     InvalidUnitCode,
+    ReservationExpired,
+    TooManyOpenCodes,
+    UnitCodeUsed,
     UnitNotFound,
     UnitStatus,
     WrongHolder,
@@ -26,7 +80,6 @@ from ewaste.custody.rules import (
 )
 from ewaste.custody.services import (
     DuplicateUnitCodes,
-    EventNotFound,
     Handover,
     correct_event,
     hand_over,
@@ -44,34 +97,81 @@ from ewaste.custody.trace import (
 from ewaste.custody.verify import ChainReport, verify_chain, verify_custody_log
 
 __all__ = [
+    "AlreadyWiped",
+    "BlockNotFound",
+    "BlockRow",
+    "CertificateCheck",
+    "CertificateKind",
+    "CertificateNotFound",
     "ChainFault",
     "ChainReport",
     "ChainStatus",
+    "CodeBlock",
+    "CodeNotReserved",
     "DuplicateUnitCodes",
     "EventNotFound",
     "FaultReason",
     "Handover",
     "HandoverKind",
+    "HandoverOutOfOrder",
     "IllegalHandover",
+    "InvalidBlockSize",
+    "InvalidKeyChange",
     "InvalidSigningKey",
     "InvalidUnitCode",
+    "InvalidWipe",
+    "KeyAlreadyRevoked",
+    "KeyRing",
+    "KeyStatus",
+    "KeyUse",
+    "NotDataBearing",
+    "NotYetRecycled",
     "PublicKey",
+    "PublicParty",
+    "PublicStep",
+    "PublicUnit",
+    "ReceiptNotFound",
+    "ReservationExpired",
     "Signer",
+    "SigningKeyNotCurrent",
+    "SigningKeyNotFound",
+    "SigningKeyRevoked",
+    "TooManyOpenCodes",
     "TraceStep",
+    "UnitCodeUsed",
     "UnitNotFound",
     "UnitRow",
     "UnitStatus",
     "UnitTrace",
+    "WipeMethod",
     "WrongHolder",
+    "access_event_correction",
     "access_unit_trace",
+    "certificate_pdf",
     "chain_completeness",
     "chain_status",
+    "check_handover_times",
+    "check_reserved_code",
+    "check_signer",
     "checkpoint_if_due",
+    "code_block",
+    "code_blocks",
     "correct_event",
     "hand_over",
     "held_grams_by_holder",
+    "issue_recycling_certificate",
+    "key_ring",
+    "key_uses",
+    "label_sheet_pdf",
     "load_signer",
+    "lookup_receipt",
     "parse_unit_code",
+    "qr_code",
+    "receipt_code_of",
+    "record_data_wipe",
+    "reserve_unit_codes",
+    "revoke_signing_key",
+    "rotate_signing_key",
     "sign_checkpoint",
     "tag_unit",
     "trace_unit",
@@ -83,6 +183,7 @@ __all__ = [
     "units_from_source",
     "units_held_by",
     "units_of_household",
+    "verify_certificate",
     "verify_chain",
     "verify_custody_log",
 ]

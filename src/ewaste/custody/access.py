@@ -1,12 +1,12 @@
-"""Who may see a unit's chain."""
+"""Who may see a unit's chain, and who may correct a custody event."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ewaste.custody.models import Unit
+from ewaste.custody.models import CustodyEvent, Unit
 from ewaste.custody.repository import CustodyRepository
-from ewaste.custody.rules import UnitNotFound, parse_unit_code
+from ewaste.custody.rules import EventNotFound, UnitNotFound, parse_unit_code
 from ewaste.identity import Actor, Permission
 
 
@@ -30,3 +30,23 @@ def access_unit_trace(session: Session, *, actor: Actor, unit_code: str) -> Unit
     if repo.handled_by(unit.id, actor.organisation_id):
         return unit
     raise UnitNotFound(unit_code=code)
+
+
+def access_event_correction(session: Session, *, actor: Actor, event_id: int) -> CustodyEvent:
+    """Return the event if the actor may correct it; otherwise EventNotFound.
+
+    Operators (staff:custody:correct) may correct any event; a collector, station or
+    plant (party:custody:correct) only an event its organisation gave or received.
+    Households, producers and regulators may not: they get EventNotFound, as for a
+    missing id, so event ids cannot be probed.
+    """
+    event = CustodyRepository(session).event_by_id(event_id)
+    if event is None:
+        raise EventNotFound(event_id=event_id)
+    if actor.can(Permission.STAFF_CUSTODY_CORRECT):
+        return event
+    if not actor.can(Permission.PARTY_CUSTODY_CORRECT):
+        raise EventNotFound(event_id=event_id)
+    if actor.organisation_id in (event.from_id, event.to_id):
+        return event
+    raise EventNotFound(event_id=event_id)

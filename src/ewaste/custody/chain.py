@@ -18,6 +18,11 @@ with the fields in CHAIN_FIELDS order, each written as:
 
 This function is frozen: events hashed with it must verify forever. A change of
 encoding is a new version prefix, never an edit here (docs/adr/0013).
+
+Version 2 is version 1 with the prefix "ewaste.custody.v2" and one more text field,
+the correction's reason, just before prev_hash. It is used only for events that carry
+a reason (corrections recorded since migration 0020); every other event keeps its
+version-1 bytes, so nothing stored before changes hash.
 Pure: stdlib only, no database.
 """
 
@@ -31,6 +36,8 @@ from enum import StrEnum
 from typing import Final
 
 ENCODING_PREFIX: Final = "ewaste.custody.v1"
+ENCODING_PREFIX_V2: Final = "ewaste.custody.v2"
+"""The prefix of events that carry a correction reason (version 1 plus the reason)."""
 GENESIS_HASH: Final = "0" * 64
 """The `prev_hash` of the first event in the chain."""
 
@@ -74,8 +81,9 @@ ChainRow = tuple[
     int | None,  # corrects_id
     str,  # prev_hash
     str,  # hash
+    str | None,  # reason (version 2; None for every plain event)
 ]
-"""An event as the checker reads it: CHAIN_FIELDS, then prev_hash and hash."""
+"""An event as the checker reads it: CHAIN_FIELDS, then prev_hash, hash and reason."""
 
 
 def epoch_micros(moment: datetime) -> int:
@@ -104,8 +112,10 @@ def canonical_bytes(
         int | None,
     ],
     prev_hash: str,
+    reason: str | None = None,
 ) -> bytes:
-    """The version-1 byte encoding of an event's CHAIN_FIELDS values and the previous hash."""
+    """The byte encoding of an event's CHAIN_FIELDS values and the previous hash: version 1,
+    or version 2 when the event carries a correction `reason` (not None)."""
     (
         chain_seq,
         event_id,
@@ -123,19 +133,24 @@ def canonical_bytes(
         recorded_by,
         corrects_id,
     ) = fields
+    prefix = ENCODING_PREFIX if reason is None else ENCODING_PREFIX_V2
+    extra = "" if reason is None else f"|{len(reason)}:{reason}"
     return (
-        f"{ENCODING_PREFIX}|{int(chain_seq)}|{int(event_id)}|{int(unit_id)}|{int(seq)}"
+        f"{prefix}|{int(chain_seq)}|{int(event_id)}|{int(unit_id)}|{int(seq)}"
         f"|{len(kind)}:{kind}|{int(from_id)}|{int(to_id)}|{epoch_micros(occurred_at)}"
         f"|{'-' if lat is None else repr(float(lat))}|{'-' if lon is None else repr(float(lon))}"
         f"|{int(grams)}|{len(evidence)}:{evidence}|{len(ref)}:{ref}|{int(recorded_by)}"
-        f"|{'-' if corrects_id is None else int(corrects_id)}|{prev_hash}"
+        f"|{'-' if corrects_id is None else int(corrects_id)}{extra}|{prev_hash}"
     ).encode()
 
 
-def event_hash(fields: Mapping[str, object] | tuple[object, ...], prev_hash: str) -> str:
-    """SHA-256 (hex) of an event's canonical encoding; `fields` by name or in CHAIN_FIELDS order."""
+def event_hash(
+    fields: Mapping[str, object] | tuple[object, ...], prev_hash: str, reason: str | None = None
+) -> str:
+    """SHA-256 (hex) of an event's canonical encoding; `fields` by name or in CHAIN_FIELDS order,
+    `reason` the correction's reason (None for a plain event: version 1)."""
     values = tuple(fields[name] for name in CHAIN_FIELDS) if isinstance(fields, Mapping) else fields
-    return hashlib.sha256(canonical_bytes(values, prev_hash)).hexdigest()  # type: ignore[arg-type]
+    return hashlib.sha256(canonical_bytes(values, prev_hash, reason)).hexdigest()  # type: ignore[arg-type]
 
 
 class FaultReason(StrEnum):
@@ -155,6 +170,11 @@ class FaultReason(StrEnum):
     """A signed checkpoint covers events that are no longer there."""
     BAD_SIGNATURE = "bad_signature"
     """A checkpoint's signature does not verify with the published key."""
+    UNKNOWN_KEY = "unknown_key"
+    """A checkpoint names a signing key that is neither the trusted key nor linked to it by
+    a signed rotation (docs/adr/0013, key rotation)."""
+    REVOKED_KEY = "revoked_key"
+    """A checkpoint was signed by a revoked key at or after the time it was revoked from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +237,7 @@ class ChainChecker:
                     FaultReason.BROKEN_LINK, row, "prev_hash is not the previous event's hash"
                 )
                 break
-            if sha256(canonical_bytes(row[:15], prev_hash)).hexdigest() != stored:
+            if sha256(canonical_bytes(row[:15], prev_hash, row[17])).hexdigest() != stored:
                 self._fail(FaultReason.HASH_MISMATCH, row, "the fields do not give the stored hash")
                 break
             anchor = anchors.get(chain_seq)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ewaste.custody.chain import checkpoint_is_due, checkpoint_message
+from ewaste.custody.keys import check_signer
 from ewaste.custody.models import CustodyCheckpoint
 from ewaste.custody.repository import CustodyRepository
 from ewaste.custody.signing import Signer
@@ -16,10 +17,13 @@ def sign_checkpoint(session: Session, *, signer: Signer, now: datetime) -> Custo
     """Sign the chain's current head as a new checkpoint; None when the head is already signed.
 
     Holds the chain lock, so the head cannot move while it is signed and two workers
-    never sign the same head. Runs inside the caller's transaction.
+    never sign the same head. Only the current key signs (custody.keys.check_signer:
+    SigningKeyNotCurrent after a rotation until the new key is configured,
+    SigningKeyRevoked). Runs inside the caller's transaction.
     """
     repo = CustodyRepository(session)
     repo.lock_chain()
+    check_signer(session, signer=signer)
     head_seq, head_hash = repo.chain_head()
     last = repo.last_checkpoint()
     if head_seq == 0 or (last is not None and last.last_chain_seq >= head_seq):

@@ -92,6 +92,9 @@ class CustodyEvent(Base):
         ForeignKey("custody_event.id"), nullable=True, default=None
     )
     """The event this one corrects (None for a plain handover)."""
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True, default=None)
+    """Why a correction was made (None for a plain handover). Covered by the hash: an
+    event with a reason is encoded with version 2 of the chain encoding (custody.chain)."""
     chain_seq: Mapped[int] = mapped_column(BigInteger)
     """Position in the one global custody chain, from 1, without gaps."""
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -114,5 +117,117 @@ class CustodyCheckpoint(Base):
     last_chain_seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class CustodySigningKey(Base):
+    """A public key that signs custody checkpoints and certificates. Never updated.
+
+    The first registered key has no `previous_key_id` and signs its own row. Each later
+    key is a rotation: its row is signed by the previous key (`previous_signature`) and by
+    itself (`signature`) over `custody.key_rules.rotation_message(...)`, so a verifier who
+    trusts one key of the sequence trusts exactly the keys linked to it, and a key merely
+    inserted into this table by someone with database access is not trusted.
+    """
+
+    __tablename__ = "custody_signing_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    public_key: Mapped[str] = mapped_column(String(44))
+    """Base64 of the 32 raw Ed25519 bytes, as published."""
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    previous_key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    previous_signature: Mapped[str] = mapped_column(String(128), default="")
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class CustodyKeyRevocation(Base):
+    """A signing key withdrawn from `revoked_at` on (e.g. since it may have leaked). Never
+    updated. Signed by another trusted key (`signed_by`) over
+    `custody.key_rules.revocation_message(...)`; checkpoints and certificates the revoked
+    key signed from `revoked_at` on are reported, earlier ones still verify."""
+
+    __tablename__ = "custody_key_revocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(ForeignKey("custody_signing_key.key_id"), unique=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(200))
+    signed_by: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class UnitCodeBlock(Base):
+    """A block of unit codes reserved in advance by one organisation (a collector's).
+
+    Its codes may tag units from `reserved_at` until `expires_at` (exclusive), also
+    offline: the tags are synced later with their device times. Never updated; a code
+    is used when a unit carries it. Expired codes are never given out again.
+    """
+
+    __tablename__ = "unit_code_block"
+    __table_args__ = (CheckConstraint("size >= 1", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    reserved_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    reserved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class ReservedUnitCode(Base):
+    """One code of a reserved block (unique across blocks and, by construction, units)."""
+
+    __tablename__ = "reserved_unit_code"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("unit_code_block.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """Order within the block, from 1 (the order of the labels on the sheet)."""
+
+
+class UnitReceipt(Base):
+    """The household's receipt code for a unit: the key of the public "where did my item
+    go?" page. Separate from the unit code, which is printed on the label for everybody
+    who handles the item to see."""
+
+    __tablename__ = "unit_receipt"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+
+
+class Certificate(Base):
+    """A signed certificate of recycling or of data wiping for one unit. Never updated.
+
+    `signature` is the Ed25519 signature (hex) of
+    `custody.certificate_rules.certificate_message(...)` by the key `key_id`; the
+    certificate stands on the custody event at `anchor_chain_seq` with `anchor_hash`.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (
+        CheckConstraint("kind IN ('recycling', 'data_wipe')", name="kind_known"),
+        # One certificate of each kind per unit: issuing again returns the first.
+        UniqueConstraint("unit_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    issued_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    performed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    method: Mapped[str] = mapped_column(String(20), default="")
+    operator_ref: Mapped[str] = mapped_column(String(40), default="")
+    """Who did the wipe, as the wiper's staff badge or workstation id (never a name)."""
+    anchor_chain_seq: Mapped[int] = mapped_column(BigInteger)
+    anchor_hash: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[str] = mapped_column(String(128))

@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ewaste.custody.chain import CHAIN_FIELDS, GENESIS_HASH, ChainRow, event_hash
-from ewaste.custody.models import CustodyCheckpoint, CustodyEvent, Unit
+from ewaste.custody.models import (
+    Certificate,
+    CustodyCheckpoint,
+    CustodyEvent,
+    CustodyKeyRevocation,
+    CustodySigningKey,
+    ReservedUnitCode,
+    Unit,
+    UnitCodeBlock,
+    UnitReceipt,
+)
 
 CHAIN_LOCK_KEY: Final = 0x6577_6173_7465_01  # "ewaste" + 1: pg_advisory_xact_lock's key
 """The advisory lock that serialises appends to the custody chain on PostgreSQL."""
@@ -113,7 +123,7 @@ class CustodyRepository:
             event.evidence = event.evidence or ""
             event.ref = event.ref or ""
             event.hash = event_hash(
-                {name: getattr(event, name) for name in CHAIN_FIELDS}, head_hash
+                {name: getattr(event, name) for name in CHAIN_FIELDS}, head_hash, event.reason
             )
             head_hash = event.hash
         self._session.add_all(events)
@@ -141,9 +151,9 @@ class CustodyRepository:
         cannot hide a repeated chain_seq only because UNIQUE (chain_seq) forbids one.
         """
         columns = [getattr(CustodyEvent, name) for name in CHAIN_FIELDS]
-        base = select(*columns, CustodyEvent.prev_hash, CustodyEvent.hash).order_by(
-            CustodyEvent.chain_seq
-        )
+        base = select(
+            *columns, CustodyEvent.prev_hash, CustodyEvent.hash, CustodyEvent.reason
+        ).order_by(CustodyEvent.chain_seq)
         last: int | None = None
         while True:
             stmt = base if last is None else base.where(CustodyEvent.chain_seq > last)
@@ -174,6 +184,32 @@ class CustodyRepository:
         self._session.add(checkpoint)
         self._session.flush()
 
+    def signing_keys(self) -> Sequence[CustodySigningKey]:
+        """Every registered signing key, in registration order."""
+        return self._session.scalars(select(CustodySigningKey).order_by(CustodySigningKey.id)).all()
+
+    def key_revocations(self) -> Sequence[CustodyKeyRevocation]:
+        """Every key revocation, in the order recorded."""
+        return self._session.scalars(
+            select(CustodyKeyRevocation).order_by(CustodyKeyRevocation.id)
+        ).all()
+
+    def add_signing_key(self, key: CustodySigningKey) -> None:
+        """Register a signing key (never updates one)."""
+        self._session.add(key)
+        self._session.flush()
+
+    def add_key_revocation(self, revocation: CustodyKeyRevocation) -> None:
+        """Record a key revocation (never updates one)."""
+        self._session.add(revocation)
+        self._session.flush()
+
+    def checkpoints_by_key(self) -> dict[str, int]:
+        """How many checkpoints each key id signed."""
+        c = CustodyCheckpoint
+        stmt = select(c.key_id, func.count(c.id)).group_by(c.key_id)
+        return {str(k): int(n) for k, n in self._session.execute(stmt)}
+
     def handled_by(self, unit_id: int, organisation_id: int) -> bool:
         """True when the organisation gave or received the unit in some event."""
         stmt = (
@@ -185,3 +221,193 @@ class CustodyRepository:
             .limit(1)
         )
         return self._session.execute(stmt).first() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """The block a reserved code belongs to, as the tagging check needs it."""
+
+    organisation_id: int
+    reserved_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRow:
+    """A reserved block as listed for its organisation."""
+
+    id: int
+    reserved_at: datetime
+    expires_at: datetime
+    size: int
+    used: int
+
+
+class ReservationRepository:
+    """Reserved blocks of unit codes, receipt codes and certificates."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def code_taken(self, code: str) -> bool:
+        """True when a unit carries `code` or a block reserved it (expired or not)."""
+        unit = select(Unit.id).where(Unit.code == code)
+        reserved = select(ReservedUnitCode.code).where(ReservedUnitCode.code == code)
+        return self._session.execute(unit.union_all(reserved).limit(1)).first() is not None
+
+    def taken_codes(self, codes: Sequence[str]) -> set[str]:
+        """Which of `codes` a unit carries or a block reserved."""
+        units = select(Unit.code).where(Unit.code.in_(codes))
+        reserved = select(ReservedUnitCode.code).where(ReservedUnitCode.code.in_(codes))
+        return {str(c) for (c,) in self._session.execute(units.union_all(reserved))}
+
+    def unit_code_used(self, code: str) -> bool:
+        """True when a unit carries `code`."""
+        return self._session.execute(select(Unit.id).where(Unit.code == code)).first() is not None
+
+    def unit_ids_by_codes(self, codes: Sequence[str]) -> list[tuple[int, str]]:
+        """(id, code) of the units with these codes, by id."""
+        stmt = select(Unit.id, Unit.code).where(Unit.code.in_(codes)).order_by(Unit.id)
+        return [(int(i), str(c)) for i, c in self._session.execute(stmt)]
+
+    def add_block(self, block: UnitCodeBlock, codes: Sequence[str]) -> None:
+        """Store a block and its codes, in label order."""
+        self._session.add(block)
+        self._session.flush()
+        self._session.add_all(
+            ReservedUnitCode(code=code, block_id=block.id, position=index)
+            for index, code in enumerate(codes, start=1)
+        )
+        self._session.flush()
+
+    def open_codes(self, organisation_id: int, *, now: datetime) -> int:
+        """Reserved codes of the organisation that are unexpired and tag no unit yet."""
+        stmt = (
+            select(func.count(ReservedUnitCode.code))
+            .join(UnitCodeBlock, UnitCodeBlock.id == ReservedUnitCode.block_id)
+            .outerjoin(Unit, Unit.code == ReservedUnitCode.code)
+            .where(UnitCodeBlock.organisation_id == organisation_id)
+            .where(UnitCodeBlock.expires_at > now, Unit.id.is_(None))
+        )
+        return int(self._session.execute(stmt).scalar_one())
+
+    def reservation(self, code: str) -> Reservation | None:
+        """The block that reserved `code`, if any."""
+        row = self._session.execute(
+            select(
+                UnitCodeBlock.organisation_id, UnitCodeBlock.reserved_at, UnitCodeBlock.expires_at
+            )
+            .join(ReservedUnitCode, ReservedUnitCode.block_id == UnitCodeBlock.id)
+            .where(ReservedUnitCode.code == code)
+        ).first()
+        return None if row is None else Reservation(int(row[0]), row[1], row[2])
+
+    def blocks_of(self, organisation_id: int, *, limit: int = 50) -> Sequence[BlockRow]:
+        """The organisation's blocks, newest first, with how many codes tag a unit."""
+        used = func.count(Unit.id)
+        stmt = (
+            select(
+                UnitCodeBlock.id,
+                UnitCodeBlock.reserved_at,
+                UnitCodeBlock.expires_at,
+                UnitCodeBlock.size,
+                used,
+            )
+            .join(ReservedUnitCode, ReservedUnitCode.block_id == UnitCodeBlock.id)
+            .outerjoin(Unit, Unit.code == ReservedUnitCode.code)
+            .where(UnitCodeBlock.organisation_id == organisation_id)
+            .group_by(UnitCodeBlock.id)
+            .order_by(UnitCodeBlock.id.desc())
+            .limit(limit)
+        )
+        return [
+            BlockRow(int(i), r, e, int(s), int(u)) for i, r, e, s, u in self._session.execute(stmt)
+        ]
+
+    def block(self, block_id: int) -> UnitCodeBlock | None:
+        """The block with this id, if any."""
+        return self._session.get(UnitCodeBlock, block_id)
+
+    def block_codes(self, block_id: int) -> list[str]:
+        """The block's codes in label order."""
+        stmt = (
+            select(ReservedUnitCode.code)
+            .where(ReservedUnitCode.block_id == block_id)
+            .order_by(ReservedUnitCode.position)
+        )
+        return [str(c) for c in self._session.scalars(stmt)]
+
+    def latest_event_times(self, unit_ids: Sequence[int]) -> dict[int, datetime]:
+        """Each unit's latest custody event time (units without events are left out)."""
+        stmt = (
+            select(CustodyEvent.unit_id, func.max(CustodyEvent.occurred_at))
+            .where(CustodyEvent.unit_id.in_(unit_ids))
+            .group_by(CustodyEvent.unit_id)
+        )
+        return {int(u): at for u, at in self._session.execute(stmt)}
+
+    def unit_by_id(self, unit_id: int) -> Unit | None:
+        """The unit with this id, if any."""
+        return self._session.get(Unit, unit_id)
+
+    def received_at(self, unit_id: int, organisation_id: int) -> datetime | None:
+        """When the organisation first received the unit (None if it never did)."""
+        stmt = select(func.min(CustodyEvent.occurred_at)).where(
+            CustodyEvent.unit_id == unit_id, CustodyEvent.to_id == organisation_id
+        )
+        return self._session.execute(stmt).scalar_one_or_none()
+
+    def add_receipt(self, receipt: UnitReceipt) -> None:
+        """Store a unit's receipt code."""
+        self._session.add(receipt)
+        self._session.flush()
+
+    def unit_by_receipt(self, code: str) -> Unit | None:
+        """The unit whose receipt code is `code`, if any."""
+        stmt = select(Unit).join(UnitReceipt, UnitReceipt.unit_id == Unit.id)
+        return self._session.scalars(stmt.where(UnitReceipt.code == code)).one_or_none()
+
+    def receipt_code(self, unit_id: int) -> str | None:
+        """The unit's receipt code, if it has one."""
+        stmt = select(UnitReceipt.code).where(UnitReceipt.unit_id == unit_id)
+        return self._session.execute(stmt).scalar_one_or_none()
+
+    def receipt_taken(self, code: str) -> bool:
+        """True when some unit's receipt code is `code`."""
+        stmt = select(UnitReceipt.unit_id).where(UnitReceipt.code == code)
+        return self._session.execute(stmt).first() is not None
+
+    def certificate_by_code(self, code: str) -> Certificate | None:
+        """The certificate with this id, if any."""
+        return self._session.scalars(
+            select(Certificate).where(Certificate.code == code)
+        ).one_or_none()
+
+    def certificates_of(self, unit_id: int) -> Sequence[Certificate]:
+        """The unit's certificates, oldest first."""
+        stmt = select(Certificate).where(Certificate.unit_id == unit_id).order_by(Certificate.id)
+        return self._session.scalars(stmt).all()
+
+    def add_certificate(self, certificate: Certificate) -> None:
+        """Store a certificate (never updates one)."""
+        self._session.add(certificate)
+        self._session.flush()
+
+    def latest_event(self, unit_id: int) -> CustodyEvent | None:
+        """The unit's latest custody event (highest seq), if any."""
+        stmt = (
+            select(CustodyEvent)
+            .where(CustodyEvent.unit_id == unit_id)
+            .order_by(CustodyEvent.seq.desc())
+            .limit(1)
+        )
+        return self._session.scalars(stmt).first()
+
+    def chain_row_at(self, chain_seq: int) -> ChainRow | None:
+        """The event at `chain_seq` as a ChainRow (its fields, prev_hash, hash, reason), if any."""
+        columns = [getattr(CustodyEvent, name) for name in CHAIN_FIELDS]
+        stmt = select(
+            *columns, CustodyEvent.prev_hash, CustodyEvent.hash, CustodyEvent.reason
+        ).where(CustodyEvent.chain_seq == chain_seq)
+        row = self._session.execute(stmt).first()
+        return None if row is None else cast(ChainRow, tuple(row))

@@ -8,21 +8,22 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste.custody.access import access_unit_trace
-from ewaste.custody.models import CustodyEvent, Unit
-from ewaste.custody.repository import CustodyRepository
+from ewaste.custody.access import access_event_correction, access_unit_trace
+from ewaste.custody.models import CustodyEvent, Unit, UnitReceipt
+from ewaste.custody.repository import CustodyRepository, ReservationRepository
+from ewaste.custody.reservations import check_reserved_code, fresh_unit_codes
 from ewaste.custody.rules import (
     HandoverKind,
     UnitNotFound,
     UnitStatus,
     WrongHolder,
-    new_unit_code,
+    new_receipt_code,
     next_unit_status,
     parse_unit_code,
 )
 from ewaste.custody.trace import UnitTrace, unit_trace
 from ewaste.identity import Actor
-from ewaste.kernel.errors import InvalidInput, NotFound
+from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.quantities import Mass
 
@@ -58,18 +59,25 @@ def tag_unit(
     place: GeoPoint | None,
     now: datetime,
     evidence: str = "",
+    code: str | None = None,
 ) -> Unit:
-    """Create a unit with a fresh code, held by the actor's organisation, and its first event.
+    """Create a unit held by the actor's organisation, its first event and its receipt code.
 
-    The first event is the household's handover to the collector at the door.
-    Runs inside the caller's transaction.
+    The unit gets a fresh code, or `code` when given: a code reserved by the actor's
+    organisation, unused and valid at `now` (which may be a device time, for a tag
+    made offline and synced later). The first event is the household's handover to
+    the collector at the door. Raises InvalidInput (no mass), InvalidUnitCode,
+    CodeNotReserved, UnitCodeUsed and ReservationExpired. Runs inside the caller's
+    transaction.
     """
     if mass.grams <= 0:
         raise InvalidInput("A unit must weigh more than 0 g.", grams=mass.grams)
     repo = CustodyRepository(session)
-    code = new_unit_code()
-    while repo.unit_by_code(code) is not None:  # 60 random bits: practically never loops
-        code = new_unit_code()
+    reservations = ReservationRepository(session)
+    if code is None:
+        code = fresh_unit_codes(reservations, 1)[0]
+    else:
+        code = check_reserved_code(session, actor=actor, code=code, at=now)
     status = next_unit_status(None, HandoverKind.COLLECT)
     unit = Unit(
         code=code,
@@ -98,6 +106,10 @@ def tag_unit(
             recorded_by=actor.user_id,
         )
     )
+    receipt = new_receipt_code()
+    while reservations.receipt_taken(receipt):  # 60 random bits: practically never loops
+        receipt = new_receipt_code()
+    reservations.add_receipt(UnitReceipt(unit_id=unit.id, code=receipt))
     return unit
 
 
@@ -159,11 +171,8 @@ def hand_over(
     return units
 
 
-class EventNotFound(NotFound):
-    """No custody event with this id that the actor took part in."""
-
-    code = "custody.event_not_found"
-    message = "Custody event {event_id} not found."
+CORRECTION_REASON_MAX = 200
+"""Characters of a correction's reason (the `custody_event.reason` column)."""
 
 
 def correct_event(
@@ -171,30 +180,36 @@ def correct_event(
     *,
     actor: Actor,
     event_id: int,
+    reason: str,
     mass: Mass | None = None,
     place: GeoPoint | None = None,
     evidence: str | None = None,
     ref: str | None = None,
 ) -> CustodyEvent:
-    """Append a correction of event `event_id`: a new event that points at it.
+    """Append a correction of event `event_id`: a new event that points at it and says why.
 
     The correction repeats the original's kind, parties and time and carries the
-    corrected mass, place, evidence or reference (the rest copied). The original is
-    never touched. Only an organisation that took part in the handover (not a
-    household) may correct it; anyone else gets EventNotFound, as for a missing id.
-    Runs inside the caller's transaction.
+    corrected mass, place, evidence or reference (the rest copied) and the `reason`
+    (1 to 200 characters, covered by the chain hash). The original is never touched.
+    Who may: custody.access_event_correction (the organisations that gave or received
+    it, or an operator); anyone else gets EventNotFound, as for a missing id. Raises
+    InvalidInput for a negative mass, a missing or too long reason, or a correction
+    that changes nothing. Runs inside the caller's transaction.
     """
     repo = CustodyRepository(session)
     repo.lock_chain()
-    original = repo.event_by_id(event_id)
-    if (
-        original is None
-        or actor.role == "household"
-        or actor.organisation_id not in (original.from_id, original.to_id)
-    ):
-        raise EventNotFound(event_id=event_id)
+    original = access_event_correction(session, actor=actor, event_id=event_id)
+    reason = reason.strip()
+    if not 1 <= len(reason) <= CORRECTION_REASON_MAX:
+        raise InvalidInput(
+            f"Say why in 1 to {CORRECTION_REASON_MAX} characters.", reason_length=len(reason)
+        )
     if mass is not None and mass.grams < 0:
         raise InvalidInput("A mass cannot be negative.", grams=mass.grams)
+    if len(evidence or "") > 200 or len(ref or "") > 60:
+        raise InvalidInput("Evidence is at most 200 characters and a ref at most 60.")
+    if mass is None and place is None and evidence is None and ref is None:
+        raise InvalidInput("A correction changes the mass, the place, the evidence or the ref.")
     correction = CustodyEvent(
         unit_id=original.unit_id,
         seq=repo.last_seq(original.unit_id) + 1,
@@ -209,6 +224,7 @@ def correct_event(
         ref=original.ref if ref is None else ref,
         recorded_by=actor.user_id,
         corrects_id=original.id,
+        reason=reason,
     )
     repo.append_event(correction)
     return correction

@@ -34,6 +34,13 @@ class TraceStep:
     hash: str = ""
     """That event's chain hash (custody.chain): lets a regulator check it against
     `ewaste custody verify`. Not for the public pages: the hash covers door coordinates."""
+    event_id: int = 0
+    """Id of the event shown (what a further correction names; a correction of a
+    correction still corrects the original)."""
+    corrects_chain_seq: int | None = None
+    """When the step shows a correction: the chain place of the event it corrects."""
+    reason: str = ""
+    """When the step shows a correction: why it was made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,7 @@ def unit_trace(session: Session, unit: Unit) -> UnitTrace:
     stored = session.scalars(stmt).all()
     events = effective_events(stored)
     seqs = [e.seq for e in stored if e.corrects_id is None]
+    chain_seq_of = {e.id: e.chain_seq for e in stored}
     labels = identity.organisation_labels(
         session, [e.from_id for e in events] + [e.to_id for e in events]
     )
@@ -101,6 +109,11 @@ def unit_trace(session: Session, unit: Unit) -> UnitTrace:
                 ref=event.ref,
                 chain_seq=event.chain_seq,
                 hash=event.hash,
+                event_id=event.id,
+                corrects_chain_seq=None
+                if event.corrects_id is None
+                else chain_seq_of.get(event.corrects_id),
+                reason=event.reason or "",
             )
         )
         links.append(ChainLink(HandoverKind(event.kind), event.from_id, event.to_id, event.grams))

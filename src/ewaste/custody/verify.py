@@ -12,6 +12,7 @@ from ewaste.custody.chain import (
     FaultReason,
     checkpoint_message,
 )
+from ewaste.custody.keys import KeyUse, key_ring, key_uses
 from ewaste.custody.repository import CustodyRepository
 from ewaste.custody.signing import PublicKey
 from ewaste.identity import Actor, Permission
@@ -28,6 +29,9 @@ class ChainReport:
     last_hash: str
     fault: ChainFault | None
     key_id: str
+    """The current signing key of the trusted key ring."""
+    keys: tuple[KeyUse, ...] = ()
+    """Every trusted key and every key a checkpoint names, with its status and use."""
 
     @property
     def intact(self) -> bool:
@@ -38,29 +42,37 @@ class ChainReport:
 def verify_chain(session: Session, *, public_key: PublicKey, batch: int = 20_000) -> ChainReport:
     """Check every checkpoint's signature, then stream the whole chain in order.
 
-    Stops at the first fault: a checkpoint that does not verify with `public_key`, or
-    the first event whose sequence, link, hash or checkpoint does not fit. Reads only;
-    memory stays constant however long the chain (events come in batches of `batch`).
+    `public_key` is the key the verifier trusts; the keys linked to it by signed rotations
+    are trusted too (custody.keys.key_ring). Stops at the first fault: a checkpoint signed
+    by an unknown key, by a revoked key from its revocation on, or whose signature does
+    not verify; or the first event whose sequence, link, hash or checkpoint does not fit.
+    Reads only; memory stays constant however long the chain (events come in batches of
+    `batch`).
     """
     repo = CustodyRepository(session)
+    ring = key_ring(session, pinned=public_key)
+    keys = tuple(key_uses(session, ring))
     anchors: dict[int, tuple[int, str]] = {}
     checkpoints = repo.checkpoints()
     for checkpoint in checkpoints:
         message = checkpoint_message(
             checkpoint.last_chain_seq, checkpoint.last_hash, checkpoint.signed_at, checkpoint.key_id
         )
-        if checkpoint.key_id != public_key.key_id or not public_key.verifies(
-            message, checkpoint.signature
-        ):
+        problem = ring.judge(checkpoint.key_id, message, checkpoint.signature, checkpoint.signed_at)
+        if problem:
+            detail = {
+                "unknown_key": f"is signed by key {checkpoint.key_id}, which no trusted key "
+                "rotated to",
+                "revoked_key": f"is signed by key {checkpoint.key_id} after it was revoked",
+            }.get(problem, f"does not verify with key {checkpoint.key_id}")
             bad = ChainFault(
-                FaultReason.BAD_SIGNATURE,
-                f"checkpoint of sequence {checkpoint.last_chain_seq} is not signed by key "
-                f"{public_key.key_id}",
+                FaultReason(problem),
+                f"checkpoint of sequence {checkpoint.last_chain_seq} {detail}",
                 checkpoint.last_chain_seq,
                 None,
                 checkpoint.id,
             )
-            return ChainReport(0, len(checkpoints), 0, "", bad, public_key.key_id)
+            return ChainReport(0, len(checkpoints), 0, "", bad, ring.current, keys)
         anchors[checkpoint.last_chain_seq] = (checkpoint.id, checkpoint.last_hash)
     checker = ChainChecker(anchors)
     for rows in repo.chain_rows(batch=batch):
@@ -73,7 +85,8 @@ def verify_chain(session: Session, *, public_key: PublicKey, batch: int = 20_000
         checker.last_seq,
         checker.last_hash,
         fault,
-        public_key.key_id,
+        ring.current,
+        keys,
     )
 
 

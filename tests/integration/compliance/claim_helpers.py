@@ -13,7 +13,13 @@ from tests.factories import World
 
 
 def received_unit(
-    session: Session, world: World, category: str, at: datetime, *, side: str = "a"
+    session: Session,
+    world: World,
+    category: str,
+    at: datetime,
+    *,
+    side: str = "a",
+    grams: int = 20_000,
 ) -> str:
     """Tag a unit of `category` and move it to the side's plant (received there at `at`)."""
     collector = world.by_role("collector", side)
@@ -25,7 +31,7 @@ def received_unit(
         category_code=category,
         household_id=world.by_role("household", side).organisation_id,
         source_ref="test:claims",
-        mass=Mass(20_000),
+        mass=Mass(grams),
         place=None,
         now=at,
     )
@@ -59,17 +65,30 @@ def dismantled_unit(
     *,
     side: str = "a",
     evidence: str = "cam:1 photo:2",
+    fractions: Mapping[str, int] | None = None,
+    grams: int | None = None,
+    brand: str = "",
 ) -> str:
-    """Tag a unit of `category`, move it to the side's plant and dismantle it at `at`."""
-    code = received_unit(session, world, category, at, side=side)
+    """Tag a unit of `category`, move it to the side's plant and dismantle it at `at`.
+
+    By default the unit weighs what the catalogue says for its size (20 kg when the size
+    is not given) and yields exactly its expected composition, so its output check passes.
+    """
+    given = {k: v for k, v in (attributes or {}).items() if isinstance(v, int | str)}
+    shares, catalogue_grams = compliance.expected_composition(category, given)
+    door = grams or catalogue_grams or 20_000
+    code = received_unit(session, world, category, at, side=side, grams=door)
     compliance.record_dismantling(
         session,
         actor=world.by_role("plant", side),
         unit_code=code,
         line="L1",
-        fractions={"plastics": 10_000, "ferrous": 5_000},
+        fractions=fractions
+        if fractions is not None
+        else {f.value: door * bp // 10_000 for f, bp in shares.items() if bp},
         now=at,
         evidence=evidence,
         attributes=attributes,
+        brand=brand,
     )
     return code

@@ -53,7 +53,7 @@ def chain(n: int) -> list[ChainRow]:
     for i in range(1, n + 1):
         fields = (i, 100 + i, 3, i, "unit:collect:door", 10, 11, T, None, 1.5, i, "", "r", 5, None)
         digest = event_hash(fields, prev)
-        rows.append((*fields, prev, digest))
+        rows.append((*fields, prev, digest, None))
         prev = digest
     return rows
 
@@ -71,6 +71,25 @@ class TestEncoding:
         # A golden value: changing the encoding breaks every stored chain (docs/adr/0013).
         assert digest == event_hash(dict(zip(CHAIN_FIELDS, FIELDS, strict=True)), GENESIS_HASH)
         assert digest == GOLDEN
+
+    def test_an_event_with_a_reason_is_encoded_with_version_2_and_without_one_is_unchanged(
+        self,
+    ) -> None:
+        assert canonical_bytes(FIELDS, GENESIS_HASH, None) == canonical_bytes(FIELDS, GENESIS_HASH)
+        assert canonical_bytes(FIELDS, GENESIS_HASH, "tare|x") == (
+            b"ewaste.custody.v2|1|7|3|1|17:unit:collect:door|10|11|1795485600123456"
+            b"|22.5|114.05|4200|7:photo:1|8:pickup:9|5|-|6:tare|x|" + GENESIS_HASH.encode()
+        )
+        assert event_hash(FIELDS, GENESIS_HASH, "") != event_hash(FIELDS, GENESIS_HASH)
+        rows = chain(3)
+        fields, prev = rows[1][:15], rows[1][15]
+        rows[1] = (*fields, prev, event_hash(fields, prev, "why"), "why")
+        rows[2] = (*rows[2][:15], rows[1][16], event_hash(rows[2][:15], rows[1][16]), None)
+        assert _check(rows, {}) is None
+        rows[1] = (*rows[1][:17], "why not")
+        fault = _check(rows, {})
+        assert fault is not None
+        assert (fault.reason, fault.chain_seq) == (FaultReason.HASH_MISMATCH, 2)
 
     def test_texts_are_length_prefixed_so_separators_cannot_shift_fields(self) -> None:
         a = (*FIELDS[:11], "x|5:y", "z", *FIELDS[13:])

@@ -1,11 +1,13 @@
 """Subsidy claims: a plant prepares its claim for a month or quarter, submits it, and
-downloads it as CSV or PDF; regulators and operators read every claim and decide."""
+downloads it as CSV or PDF; regulators and operators read every claim, regulators decide.
+Dismantling output checks: flagged records listed, and reviewed by regulators."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +46,7 @@ class ClaimLineOut(BaseModel):
     condition: str
     rate_fen: int
     evidence: list[str]
+    output_check: str
     source: str
 
 
@@ -99,6 +102,7 @@ class ClaimOut(ClaimSummaryOut):
                     condition=line.condition,
                     rate_fen=line.rate_fen,
                     evidence=list(line.evidence),
+                    output_check=line.output_check,
                     source=line.source,
                 )
                 for line in v.lines
@@ -180,13 +184,104 @@ def submit_claim(claim_id: PathId, ctx: RequestContext = Ctx) -> ClaimOut:
 
 @router.post("/claims/{claim_id}/decision", response_model=ClaimOut)
 def decide_claim(claim_id: PathId, body: DecisionIn, ctx: RequestContext = Ctx) -> ClaimOut:
-    """A regulator or operator approves or rejects a submitted claim."""
+    """A regulator approves or rejects a submitted claim (`audit:claim:decide`)."""
     return ClaimOut.of(
         compliance.decide_claim(
             ctx.session,
             actor=ctx.actor,
             claim_id=claim_id,
             approve=body.approve,
+            note=body.note,
+            now=ctx.now,
+        )
+    )
+
+
+class FlagOut(BaseModel):
+    """One reason a dismantling record was flagged."""
+
+    reason: str
+    fraction: str
+    expected_grams: int
+    actual_grams: int
+
+
+class CheckOut(BaseModel):
+    """A dismantling record's output check (docs/adr/0019)."""
+
+    unit_code: str
+    category: str
+    plant_id: int
+    dismantled_at: datetime
+    line: str
+    evidence: str
+    door_grams: int
+    output_grams: int
+    catalogue_grams: int
+    status: str
+    flags: list[FlagOut]
+    note: str
+
+    @classmethod
+    def of(cls, v: compliance.CheckView) -> CheckOut:
+        """Render a check."""
+        return cls(
+            unit_code=v.unit_code,
+            category=v.category,
+            plant_id=v.plant_id,
+            dismantled_at=v.dismantled_at,
+            line=v.line,
+            evidence=v.evidence,
+            door_grams=v.door_grams,
+            output_grams=v.output_grams,
+            catalogue_grams=v.catalogue_grams,
+            status=v.status,
+            flags=[
+                FlagOut(
+                    reason=f.reason,
+                    fraction=f.fraction,
+                    expected_grams=f.expected_grams,
+                    actual_grams=f.actual_grams,
+                )
+                for f in v.flags
+            ],
+            note=v.note,
+        )
+
+
+class ReviewIn(BaseModel):
+    """A regulator's review of a flagged dismantling record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clear: bool = Field(description="true: the outputs are accepted and the unit claimable")
+    note: str = Field(min_length=1, max_length=200)
+
+
+CheckStatusQuery = Annotated[
+    list[compliance.CheckStatus], Query(description="Default: flagged, cleared, upheld")
+]
+
+
+@router.get("/dismantling-checks", response_model=list[CheckOut])
+def list_checks(status: CheckStatusQuery = [], ctx: RequestContext = Ctx) -> list[CheckOut]:  # noqa: B006 - FastAPI's idiom
+    """Flagged and reviewed dismantling records: every plant's for operators and
+    regulators, the plant's own for a plant."""
+    return [
+        CheckOut.of(v)
+        for v in compliance.list_checks(ctx.session, actor=ctx.actor, statuses=status)
+    ]
+
+
+@router.post("/dismantling-checks/{unit_code}/review", response_model=CheckOut)
+def review_check(unit_code: str, body: ReviewIn, ctx: RequestContext = Ctx) -> CheckOut:
+    """A regulator clears a flagged record (the unit becomes claimable) or upholds it."""
+    return CheckOut.of(
+        compliance.review_check(
+            ctx.session,
+            actor=ctx.actor,
+            unit_code=unit_code,
+            clear=body.clear,
             note=body.note,
             now=ctx.now,
         )

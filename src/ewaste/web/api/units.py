@@ -1,5 +1,5 @@
-"""Units: the custody trace, the dismantling record at the plant, and the verification
-of the tamper-evident custody log."""
+"""Units: the custody trace, corrections of custody events, the dismantling record at the
+plant, and the verification of the tamper-evident custody log with its signing keys."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy.orm import Session
 
 from ewaste import compliance, custody
-from ewaste.web.api.schemas import Grams
-from ewaste.web.context import RequestContext, api_context
+from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.quantities import Mass
+from ewaste.web.api.schemas import Grams, PathId, PointIn
+from ewaste.web.context import RequestContext, api_context, public_session
 
 router = APIRouter(tags=["units"])
 
@@ -31,6 +34,12 @@ class TraceStepOut(BaseModel):
     lon: float | None
     grams: int
     ref: str
+    event_id: int = Field(description="The event shown: what a correction names")
+    chain_seq: int
+    corrects_chain_seq: int | None = Field(
+        description="For a corrected step: the chain place of the event the correction replaces"
+    )
+    reason: str = Field(description="For a corrected step: why it was corrected")
 
 
 class TraceOut(BaseModel):
@@ -62,16 +71,19 @@ class DismantlingIn(BaseModel):
         "subsidy schedule's conditions read them",
         examples=[{"technology": "crt", "screen_inch": 21}],
     )
+    brand: str = Field(default="", max_length=80, description="The nameplate's brand")
 
 
 class DismantlingOut(BaseModel):
-    """A unit's dismantling record."""
+    """A unit's dismantling record with its output check (docs/adr/0019)."""
 
     unit_code: str
     plant_id: int
     dismantled_at: datetime
     line: str
     fractions: dict[str, int]
+    check: str = Field(description="passed, or flagged until a regulator reviews it")
+    flags: list[str] = Field(description='The reasons, e.g. "refrigerant:not_captured"')
 
 
 @router.get("/units/{unit_code}/trace", response_model=TraceOut)
@@ -100,6 +112,10 @@ def trace_unit(
                 lon=s.lon,
                 grams=s.grams,
                 ref=s.ref,
+                event_id=s.event_id,
+                chain_seq=s.chain_seq,
+                corrects_chain_seq=s.corrects_chain_seq,
+                reason=s.reason,
             )
             for s in trace.steps
         ],
@@ -122,6 +138,7 @@ def record_dismantling(
         now=ctx.now,
         evidence=body.evidence,
         attributes=body.attributes,
+        brand=body.brand,
     )
     return DismantlingOut(
         unit_code=record.unit_code,
@@ -129,6 +146,66 @@ def record_dismantling(
         dismantled_at=record.dismantled_at,
         line=record.line,
         fractions=dict(record.outputs),
+        check=record.check,
+        flags=list(record.flags),
+    )
+
+
+class CorrectionIn(BaseModel):
+    """What to correct in a custody event, and why (at least one field besides the reason)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200)
+    grams: Grams | None = None
+    place: PointIn | None = None
+    evidence: str | None = Field(default=None, max_length=200)
+    ref: str | None = Field(default=None, max_length=60)
+
+
+class CorrectionOut(BaseModel):
+    """The correction: a new event in the chain that points at the event it corrects."""
+
+    event_id: int
+    corrects_id: int
+    unit_id: int
+    seq: int
+    chain_seq: int
+    hash: str
+    grams: int
+    reason: str
+
+
+@router.post(
+    "/custody/events/{event_id}/corrections", response_model=CorrectionOut, status_code=201
+)
+def correct_custody_event(
+    event_id: PathId,
+    body: CorrectionIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> CorrectionOut:
+    """Correct a custody event the caller's organisation gave or received (operators: any):
+    appends a new event that points at it; the original stays byte-identical."""
+    event = custody.correct_event(
+        ctx.session,
+        actor=ctx.actor,
+        event_id=event_id,
+        reason=body.reason,
+        mass=None if body.grams is None else Mass(body.grams),
+        place=None if body.place is None else GeoPoint(body.place.lat, body.place.lon),
+        evidence=body.evidence,
+        ref=body.ref,
+    )
+    assert event.corrects_id is not None  # a correction always names what it corrects
+    return CorrectionOut(
+        event_id=event.id,
+        corrects_id=event.corrects_id,
+        unit_id=event.unit_id,
+        seq=event.seq,
+        chain_seq=event.chain_seq,
+        hash=event.hash,
+        grams=event.grams,
+        reason=event.reason or "",
     )
 
 
@@ -143,6 +220,28 @@ class ChainFaultOut(BaseModel):
     message: str
 
 
+class KeyUseOut(BaseModel):
+    """A signing key: trusted or not, and how many checkpoints name it."""
+
+    key_id: str
+    status: str = Field(description="current, retired, revoked or unknown")
+    public_key: str = Field(description='Base64 of the public key ("" for an unknown key)')
+    checkpoints: int
+    activated_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _key_use_out(use: custody.KeyUse) -> KeyUseOut:
+    return KeyUseOut(
+        key_id=use.key_id,
+        status=use.status.value,
+        public_key=use.public_key,
+        checkpoints=use.checkpoints,
+        activated_at=use.activated_at,
+        revoked_at=use.revoked_at,
+    )
+
+
 class CustodyVerificationOut(BaseModel):
     """What `ewaste custody verify` reports: intact, or the first fault."""
 
@@ -151,7 +250,8 @@ class CustodyVerificationOut(BaseModel):
     checkpoints: int
     last_chain_seq: int
     last_hash: str
-    key_id: str
+    key_id: str = Field(description="The current signing key")
+    keys: list[KeyUseOut] = Field(description="Every trusted key and every key a checkpoint names")
     fault: ChainFaultOut | None
 
 
@@ -185,6 +285,7 @@ def verify_custody_log(
         last_chain_seq=report.last_chain_seq,
         last_hash=report.last_hash,
         key_id=report.key_id,
+        keys=[_key_use_out(use) for use in report.keys],
         fault=None
         if fault is None
         else ChainFaultOut(
@@ -204,3 +305,25 @@ def custody_public_key(request: Request) -> PublicKeyOut:
     settings = request.app.state.settings
     key = _custody_signer(settings.custody_signing_key, settings.env).public_key
     return PublicKeyOut(algorithm="Ed25519", public_key=key.base64, key_id=key.key_id)
+
+
+class SigningKeysOut(BaseModel):
+    """The custody signing keys anybody may check checkpoints and certificates with."""
+
+    current: str
+    keys: list[KeyUseOut]
+
+
+@router.get("/custody/keys", response_model=SigningKeysOut)
+def custody_signing_keys(
+    request: Request, session: Session = Depends(public_session)
+) -> SigningKeysOut:
+    """The published signing keys (the configured one and those linked to it by signed
+    rotations), with their status; no login needed, like the public key."""
+    settings = request.app.state.settings
+    key = _custody_signer(settings.custody_signing_key, settings.env).public_key
+    ring = custody.key_ring(session, pinned=key)
+    uses = custody.key_uses(session, ring)
+    return SigningKeysOut(
+        current=ring.current, keys=[_key_use_out(u) for u in uses if u.public_key]
+    )

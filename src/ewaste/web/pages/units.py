@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from ewaste import custody
 from ewaste.kernel.errors import DomainError
+from ewaste.web.api.certificates import custody_signer
 from ewaste.web.context import RequestContext
 from ewaste.web.errors import status_for
+from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.i18n import translate_error
-from ewaste.web.pages.rendering import render, translations
+from ewaste.web.pages.rendering import render, see_other, translations
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,4 +40,46 @@ def unit_trace(
             code=unit_code,
             error=translate_error(err, translations(request)),
         )
-    return render(request, "trace.html", ctx=ctx, trace=trace, code=trace.code, error=None)
+    try:
+        receipt = custody.receipt_code_of(ctx.session, actor=ctx.actor, unit_code=trace.code)
+    except custody.UnitNotFound:
+        receipt = None  # only the unit's household (and auditors) may see its receipt code
+    return render(
+        request,
+        "trace.html",
+        ctx=ctx,
+        trace=trace,
+        code=trace.code,
+        error=None,
+        receipt=receipt,
+    )
+
+
+@router.post("/units/{unit_code}/certificate", name="page_unit_certificate")
+def unit_certificate(
+    request: Request,
+    unit_code: str,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Issue (or find) the unit's certificate of recycling and open its public page."""
+    try:
+        certificate = custody.issue_recycling_certificate(
+            ctx.session,
+            actor=ctx.actor,
+            unit_code=unit_code,
+            signer=custody_signer(ctx.settings),
+            now=ctx.now,
+        )
+    except DomainError as err:
+        ctx.session.rollback()
+        return render(
+            request,
+            "trace.html",
+            ctx=ctx,
+            status=status_for(err),
+            trace=None,
+            code=unit_code,
+            error=translate_error(err, translations(request)),
+        )
+    return see_other(str(request.url_for("public_certificate", certificate_code=certificate.code)))

@@ -1,0 +1,87 @@
+"""Public pages, no login: "where did my item go?" by receipt code (`/track`), and the
+verification page a certificate's QR code opens (`/verify/{certificate}`). They show the
+chain without personal data (custody.public; ADR 0016)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from ewaste import custody
+from ewaste.kernel.errors import DomainError
+from ewaste.web.api.certificates import custody_signer
+from ewaste.web.context import public_session, settings
+from ewaste.web.errors import status_for
+from ewaste.web.pages.i18n import translate_error
+from ewaste.web.pages.rendering import category_names, language, render, see_other, translations
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/track", name="public_track_form")
+def track_form(request: Request, code: str = "") -> Response:
+    """The lookup form; a submitted code goes to its page."""
+    if code.strip():
+        return see_other(str(request.url_for("public_track", receipt_code=code.strip())))
+    return render(request, "public_chain.html", mode="form", unit=None, check=None, error=None)
+
+
+@router.get("/track/{receipt_code}", name="public_track")
+def track(
+    request: Request, receipt_code: str, session: Session = Depends(public_session)
+) -> Response:
+    """The public chain of the unit with this receipt code; 404 with the form otherwise."""
+    key = custody_signer(settings(request)).public_key
+    try:
+        unit = custody.lookup_receipt(session, receipt_code=receipt_code, public_key=key)
+    except DomainError as err:
+        return render(
+            request,
+            "public_chain.html",
+            status=status_for(err),
+            mode="form",
+            unit=None,
+            check=None,
+            error=translate_error(err, translations(request)),
+        )
+    return render(
+        request,
+        "public_chain.html",
+        mode="track",
+        unit=unit,
+        check=None,
+        error=None,
+        category_names=category_names(session, language(request)),
+    )
+
+
+@router.get("/verify/{certificate_code}", name="public_certificate")
+def verify(
+    request: Request, certificate_code: str, session: Session = Depends(public_session)
+) -> Response:
+    """A certificate (valid or not, and why) and its unit's public chain."""
+    key = custody_signer(settings(request)).public_key
+    try:
+        check, unit = custody.verify_certificate(
+            session, certificate_code=certificate_code, public_key=key
+        )
+    except DomainError as err:
+        return render(
+            request,
+            "public_chain.html",
+            status=status_for(err),
+            mode="verify",
+            unit=None,
+            check=None,
+            error=translate_error(err, translations(request)),
+        )
+    return render(
+        request,
+        "public_chain.html",
+        mode="verify",
+        unit=unit,
+        check=check,
+        error=None,
+        category_names=category_names(session, language(request)),
+    )
