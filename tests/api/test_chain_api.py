@@ -165,7 +165,7 @@ def test_one_unit_from_quote_to_dismantling(
         ),
         (
             f"station-receipt:{receipt.json()['id']}:collector-paid",
-            f"org:{c}:available",
+            f"org:{c}:pending",  # an unscored collector is new: held, then released (ADR 0020)
             "credit",
             "95.00",
         ),
@@ -174,8 +174,8 @@ def test_one_unit_from_quote_to_dismantling(
         (f"lot:{lot_id}:plant-pays-escrow", f"org:{p}:available", "debit", "115.00"),
         (f"lot:{lot_id}:plant-pays-escrow", "platform:escrow", "credit", "115.00"),
         (f"lot:{lot_id}:escrow-released", "platform:escrow", "debit", "115.00"),
-        (f"lot:{lot_id}:escrow-released", f"org:{s}:available", "credit", "112.70"),
         (f"lot:{lot_id}:escrow-released", "platform:fees", "credit", "2.30"),
+        (f"lot:{lot_id}:escrow-released", f"org:{s}:pending", "credit", "112.70"),
     ]
     statement = app_client.get("/api/accounts/me", headers=home).json()
     assert statement["available"] == {"amount": paid, "currency": "CNY"}

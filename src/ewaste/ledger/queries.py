@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.money import Money
 from ewaste.ledger import rules
 from ewaste.ledger.models import Account, AccountBalance, JournalEntryRow, JournalLineRow
@@ -191,3 +192,136 @@ def _totals(session: Session, account_id: int) -> tuple[int, int]:
     ).where(JournalLineRow.account_id == account_id)
     debits, credits = session.execute(stmt).one()
     return int(debits), int(credits)
+
+
+def entry_keys_with_prefix(session: Session, prefix: str) -> set[str]:
+    """Idempotency keys of the entries whose key starts with `prefix` (reconciliation)."""
+    stmt = select(JournalEntryRow.idempotency_key).where(
+        JournalEntryRow.idempotency_key.startswith(prefix, autoescape=True)
+    )
+    return {str(key) for key in session.scalars(stmt)}
+
+
+def key_counts(session: Session, keys: Sequence[str]) -> dict[str, int]:
+    """How many entries carry each of `keys` (0 for none; never more than 1 by the unique
+    constraint): how a crash test proves every acknowledged request is booked once."""
+    found: dict[str, int] = dict.fromkeys(keys, 0)
+    for start in range(0, len(keys), 1000):
+        chunk = list(keys[start : start + 1000])
+        stmt = (
+            select(JournalEntryRow.idempotency_key, func.count())
+            .where(JournalEntryRow.idempotency_key.in_(chunk))
+            .group_by(JournalEntryRow.idempotency_key)
+        )
+        for key, count in session.execute(stmt):
+            found[str(key)] = int(count)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerCheck:
+    """The whole ledger checked: entries balanced, snapshots equal to the lines, and no
+    account below zero whose kind forbids it. `ok` when all three hold."""
+
+    entries: int
+    lines: int
+    debits: Money
+    credits: Money
+    unbalanced_entries: int
+    mismatched_balances: Sequence[str]
+    forbidden_negatives: Sequence[str]
+
+    @property
+    def ok(self) -> bool:
+        """True when the journal sums to zero and every balance agrees and is allowed."""
+        return (
+            self.debits == self.credits
+            and self.unbalanced_entries == 0
+            and not self.mismatched_balances
+            and not self.forbidden_negatives
+        )
+
+
+def check_ledger(session: Session) -> LedgerCheck:
+    """Check every entry, every balance row and every account (a full scan; for operators'
+    reports, the CLI's `ledger check` and tests)."""
+    signed = case(
+        (JournalLineRow.side == "debit", JournalLineRow.amount_minor),
+        else_=-JournalLineRow.amount_minor,
+    )
+    unbalanced = (
+        select(JournalLineRow.entry_id)
+        .group_by(JournalLineRow.entry_id, JournalLineRow.currency)
+        .having(func.sum(signed) != 0)
+        .subquery()
+    )
+    debit_sum = func.coalesce(
+        func.sum(case((JournalLineRow.side == "debit", JournalLineRow.amount_minor), else_=0)), 0
+    )
+    credit_sum = func.coalesce(
+        func.sum(case((JournalLineRow.side == "credit", JournalLineRow.amount_minor), else_=0)), 0
+    )
+    lines, debits, credits = session.execute(
+        select(func.count(JournalLineRow.id), debit_sum, credit_sum)
+    ).one()
+    negatives = [
+        row.account
+        for row in balances(session)
+        if rules.is_forbidden_negative(rules.AccountKind(row.kind), row.balance.minor)
+    ]
+    return LedgerCheck(
+        entries=int(session.scalar(select(func.count(JournalEntryRow.id))) or 0),
+        lines=int(lines),
+        debits=Money(int(debits)),
+        credits=Money(int(credits)),
+        unbalanced_entries=int(session.scalar(select(func.count()).select_from(unbalanced)) or 0),
+        mismatched_balances=balance_mismatches(session),
+        forbidden_negatives=negatives,
+    )
+
+
+def party_balances(session: Session, *, owner_id: int) -> dict[rules.AccountKind, Money]:
+    """An organisation's balance on each party account kind (zero where never used), read
+    from the balance rows."""
+    stmt = (
+        select(Account.kind, AccountBalance.debit_minor, AccountBalance.credit_minor)
+        .join(AccountBalance, AccountBalance.account_id == Account.id)
+        .where(Account.owner_id == owner_id)
+    )
+    found = {
+        rules.AccountKind(kind): Money(
+            rules.signed_balance(rules.AccountKind(kind), debits=int(d), credits=int(c))
+        )
+        for kind, d, c in session.execute(stmt)
+    }
+    return {kind: found.get(kind, Money.zero()) for kind in rules.PARTY_KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMovement:
+    """What one account received and gave in one month (China time)."""
+
+    month: str
+    increases: Money
+    decreases: Money
+
+
+def monthly_movements(session: Session, ref: AccountRef) -> list[AccountMovement]:
+    """Per China-time month, the sums that raised and lowered the account's balance, oldest
+    month first (empty when the account was never used)."""
+    stmt = (
+        select(JournalEntryRow.occurred_at, JournalLineRow.side, JournalLineRow.amount_minor)
+        .join(JournalLineRow, JournalLineRow.entry_id == JournalEntryRow.id)
+        .join(Account, Account.id == JournalLineRow.account_id)
+        .where(Account.code == ref.code)
+    )
+    normal = rules.NORMAL_SIDE[ref.kind].value
+    months: dict[str, list[int]] = {}
+    for occurred_at, side, amount in session.execute(stmt):
+        month = occurred_at.astimezone(CHINA_TIME).strftime("%Y-%m")
+        pair = months.setdefault(month, [0, 0])
+        pair[0 if side == normal else 1] += int(amount)
+    return [
+        AccountMovement(month, Money(up), Money(down))
+        for month, (up, down) in sorted(months.items())
+    ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
 from ewaste.ledger.models import Account, AccountBalance, JournalEntryRow, JournalLineRow
+from ewaste.ledger.rules import NORMAL_SIDE, AccountKind, Side
 
 _BALANCE = cast(Table, AccountBalance.__table__)
 _LINE = cast(Table, JournalLineRow.__table__)
@@ -55,7 +56,15 @@ class LedgerRepository:
         """Stage and flush a new account with its zero balance row."""
         self._session.add(account)
         self._session.flush()
-        self._session.add(AccountBalance(account_id=account.id, debit_minor=0, credit_minor=0))
+        self._session.add(
+            AccountBalance(
+                account_id=account.id,
+                debit_minor=0,
+                credit_minor=0,
+                credit_normal=NORMAL_SIDE[AccountKind(account.kind)] is Side.CREDIT,
+                may_go_negative=account.may_go_negative,
+            )
+        )
         self._session.flush()
 
     def entry_by_key(self, key: str) -> JournalEntryRow | None:

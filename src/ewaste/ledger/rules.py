@@ -30,6 +30,14 @@ class AccountKind(StrEnum):
     """The platform's fee revenue."""
     BANK = "bank"
     """The platform's bank account: money that entered from or left to the outside world."""
+    PARTY_PENDING = "party_pending"
+    """Money a party has earned that is not released to it yet (settlement by tier)."""
+    PARTY_ESCROW = "party_escrow"
+    """Money a party paid that is held for it until delivery is confirmed."""
+    GUARANTEE_FUND = "guarantee_fund"
+    """The platform's fund that guarantees advances to trusted sellers and bears their losses."""
+    PAYOUTS_IN_TRANSIT = "payouts_in_transit"
+    """Withdrawals requested by parties and not yet confirmed or failed by the bank."""
 
 
 NORMAL_SIDE: dict[AccountKind, Side] = {
@@ -37,6 +45,10 @@ NORMAL_SIDE: dict[AccountKind, Side] = {
     AccountKind.ESCROW: Side.CREDIT,
     AccountKind.PLATFORM_FEES: Side.CREDIT,
     AccountKind.BANK: Side.DEBIT,
+    AccountKind.PARTY_PENDING: Side.CREDIT,
+    AccountKind.PARTY_ESCROW: Side.CREDIT,
+    AccountKind.GUARANTEE_FUND: Side.CREDIT,
+    AccountKind.PAYOUTS_IN_TRANSIT: Side.CREDIT,
 }
 
 MAY_GO_NEGATIVE: dict[AccountKind, bool] = {
@@ -44,6 +56,12 @@ MAY_GO_NEGATIVE: dict[AccountKind, bool] = {
     AccountKind.ESCROW: False,
     AccountKind.PLATFORM_FEES: False,
     AccountKind.BANK: False,
+    AccountKind.PARTY_PENDING: False,
+    AccountKind.PARTY_ESCROW: False,
+    # Advances the fund guarantees may exceed what it holds: the shortfall is the platform's
+    # own loss, shown by the guarantee exposure report, never a party's money (ADR 0017).
+    AccountKind.GUARANTEE_FUND: True,
+    AccountKind.PAYOUTS_IN_TRANSIT: False,
 }
 
 
@@ -111,6 +129,8 @@ class Accounts:
     ESCROW = AccountRef("platform:escrow", AccountKind.ESCROW)
     PLATFORM_FEES = AccountRef("platform:fees", AccountKind.PLATFORM_FEES)
     BANK = AccountRef("platform:bank", AccountKind.BANK)
+    GUARANTEE_FUND = AccountRef("platform:guarantee", AccountKind.GUARANTEE_FUND)
+    PAYOUTS_IN_TRANSIT = AccountRef("platform:payouts-in-transit", AccountKind.PAYOUTS_IN_TRANSIT)
 
     @staticmethod
     def party(organisation_id: int) -> AccountRef:
@@ -118,6 +138,28 @@ class Accounts:
         return AccountRef(
             f"org:{organisation_id}:available", AccountKind.PARTY_AVAILABLE, organisation_id
         )
+
+    @staticmethod
+    def party_pending(organisation_id: int) -> AccountRef:
+        """What an organisation has earned and is not released to it yet."""
+        return AccountRef(
+            f"org:{organisation_id}:pending", AccountKind.PARTY_PENDING, organisation_id
+        )
+
+    @staticmethod
+    def party_escrow(organisation_id: int) -> AccountRef:
+        """What an organisation paid that is held until its delivery is confirmed."""
+        return AccountRef(
+            f"org:{organisation_id}:escrow", AccountKind.PARTY_ESCROW, organisation_id
+        )
+
+
+PARTY_KINDS: tuple[AccountKind, ...] = (
+    AccountKind.PARTY_AVAILABLE,
+    AccountKind.PARTY_PENDING,
+    AccountKind.PARTY_ESCROW,
+)
+"""The accounts every organisation has, in the order statements show them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +247,11 @@ def balance_after(kind: AccountKind, current: int, lines: Sequence[Line], code: 
     """The balance of account `code` after applying the lines that touch it."""
     debits, credits = sums_of(lines, code)
     return current + signed_balance(kind, debits=debits, credits=credits)
+
+
+def is_forbidden_negative(kind: AccountKind, balance: int) -> bool:
+    """True when `balance` (on the normal side) is below zero and `kind` forbids it."""
+    return balance < 0 and not MAY_GO_NEGATIVE[kind]
 
 
 def reversal_lines(lines: Sequence[Line]) -> tuple[Line, ...]:

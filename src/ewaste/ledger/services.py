@@ -12,7 +12,15 @@ from ewaste.identity import Actor, Permission
 from ewaste.kernel.money import Currency, Money
 from ewaste.ledger import rules
 from ewaste.ledger.models import Account, JournalEntryRow
-from ewaste.ledger.queries import EntryLineRow, balance, entries_with_source_prefix, statement
+from ewaste.ledger.queries import (
+    EntryLineRow,
+    LedgerCheck,
+    balance,
+    check_ledger,
+    entries_with_source_prefix,
+    party_balances,
+    statement,
+)
 from ewaste.ledger.repository import LedgerRepository
 from ewaste.ledger.rules import (
     AccountRef,
@@ -134,8 +142,19 @@ def _post(session: Session, *, entry: JournalEntry, reverses: int | None) -> Jou
             for line in entry.lines
         ]
     )
-    repo.add_to_balances(sums)
+    _add_to_balances(repo, sums)
     return row
+
+
+def _add_to_balances(repo: LedgerRepository, sums: dict[int, tuple[int, int]]) -> None:
+    """Add the sums to the balance rows; the rows' CHECK refuses a forbidden negative balance
+    even from a writer that skipped the funds check (InsufficientFunds; the transaction is
+    then unusable, as after any refusal: the edge rolls it back)."""
+    try:
+        repo.add_to_balances(sums)
+    except IntegrityError as err:
+        # Amounts are positive, so the only CHECK an addition can break is `not_negative`.
+        raise InsufficientFunds(account="(checked by the database)", balance="below 0") from err
 
 
 def _check_funds(
@@ -227,7 +246,7 @@ class PostingBatch:
                     for line in entry.lines
                 ]
             )
-            repo.add_to_balances(self._sums)
+            _add_to_balances(repo, self._sums)
         self._entries, self._sums = [], {}
         return rows
 
@@ -279,3 +298,15 @@ def record_deposit(
             lines=(rules.debit(rules.Accounts.BANK, amount), rules.credit(party, amount)),
         ),
     )
+
+
+def party_accounts(session: Session, *, actor: Actor) -> dict[rules.AccountKind, Money]:
+    """The actor's organisation's available, pending and escrow balances. MissingPermission."""
+    actor.require(Permission.PARTY_ACCOUNT_READ)
+    return party_balances(session, owner_id=actor.organisation_id)
+
+
+def ledger_check_for_staff(session: Session, *, actor: Actor) -> LedgerCheck:
+    """Check the whole ledger (`ledger.check_ledger`) for staff. MissingPermission."""
+    actor.require(Permission.STAFF_LEDGER_READ)
+    return check_ledger(session)

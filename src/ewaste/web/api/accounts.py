@@ -7,7 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from ewaste import ledger
+from ewaste import ledger, payouts
+from ewaste.web.api.payouts import BankAccountOut, PayoutOut
 from ewaste.web.api.schemas import MoneyOut
 from ewaste.web.context import RequestContext, api_context
 
@@ -42,21 +43,35 @@ class LineOut(BaseModel):
 
 
 class StatementOut(BaseModel):
-    """The caller's organisation's balance and its latest journal lines."""
+    """The caller's organisation's balances, bank account, payouts and latest journal lines."""
 
     organisation_id: int
     available: MoneyOut
+    """What the organisation may spend or withdraw."""
+    pending: MoneyOut
+    """Earned, not released yet."""
+    escrow: MoneyOut
+    """Paid by the organisation, held until its delivery is confirmed."""
+    bank_account: BankAccountOut | None
+    payouts: list[PayoutOut]
     lines: list[LineOut]
 
 
 @router.get("/accounts/me", response_model=StatementOut)
 def my_statement(ctx: RequestContext = Depends(api_context, scope="function")) -> StatementOut:
-    """The caller's organisation's available balance and statement."""
-    available, lines = ledger.party_statement(ctx.session, actor=ctx.actor)
+    """The caller's organisation's balances and statement."""
+    statement = payouts.statement_for(ctx.session, actor=ctx.actor)
+    kinds = ledger.AccountKind
     return StatementOut(
-        organisation_id=ctx.actor.organisation_id,
-        available=MoneyOut.of(available),
-        lines=[LineOut.of(row) for row in lines],
+        organisation_id=statement.organisation_id,
+        available=MoneyOut.of(statement.balances[kinds.PARTY_AVAILABLE]),
+        pending=MoneyOut.of(statement.balances[kinds.PARTY_PENDING]),
+        escrow=MoneyOut.of(statement.balances[kinds.PARTY_ESCROW]),
+        bank_account=None
+        if statement.bank_account is None
+        else BankAccountOut.of(statement.bank_account),
+        payouts=[PayoutOut.of(p) for p in statement.payouts],
+        lines=[LineOut.of(row) for row in statement.lines],
     )
 
 

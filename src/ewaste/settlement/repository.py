@@ -1,0 +1,105 @@
+"""Statements that load, lock, claim and store settlements and sellers' totals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ewaste.db.session import is_sqlite
+from ewaste.settlement.models import Settlement, SettlementSeller, SettlementStatusChange
+from ewaste.settlement.rules import SettlementStatus
+
+
+class SettlementRepository:
+    """Loads and stores settlements, their history and the sellers' running totals."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, values: Mapping[str, object]) -> Settlement:
+        """Insert a settlement now (its id is needed for its history) and return it, flushing
+        nothing else: an award in a batch keeps its other rows for the batch's single flush."""
+        with self._session.no_autoflush:
+            return self._session.scalars(insert(Settlement).returning(Settlement), [values]).one()
+
+    def add_change(self, change: SettlementStatusChange) -> None:
+        """Stage a history row for the next flush."""
+        self._session.add(change)
+
+    def by_source(self, source: str, *, for_update: bool = False) -> Settlement | None:
+        """The settlement of one sale (row-locked when asked)."""
+        stmt = select(Settlement).where(Settlement.source == source)
+        if for_update:
+            stmt = stmt.with_for_update()
+        return self._session.scalars(stmt).first()
+
+    def seller_for_update(self, seller_id: int, *, now: datetime) -> SettlementSeller:
+        """The seller's totals row, created on first use, locked for this transaction."""
+        dialect = sqlite if is_sqlite(self._session) else postgresql
+        self._session.execute(
+            dialect.insert(SettlementSeller)
+            .values(seller_id=seller_id, outstanding_fen=0, owed_fen=0, updated_at=now)
+            .on_conflict_do_nothing(index_elements=[SettlementSeller.seller_id])
+        )
+        stmt = (
+            select(SettlementSeller)
+            .where(SettlementSeller.seller_id == seller_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self._session.scalars(stmt).one()
+
+    def seller(self, seller_id: int) -> SettlementSeller | None:
+        """The seller's totals row, if it ever had one."""
+        return self._session.get(SettlementSeller, seller_id)
+
+    def claim_due(self, now: datetime, *, limit: int) -> Sequence[Settlement]:
+        """Held settlements whose release is due, oldest due first, claimed with SKIP LOCKED
+        on PostgreSQL so that parallel workers take disjoint rows."""
+        stmt = (
+            select(Settlement)
+            .where(
+                Settlement.status == SettlementStatus.HELD.value,
+                Settlement.release_due_at <= now,
+            )
+            .order_by(Settlement.release_due_at, Settlement.id)
+            .limit(limit)
+        )
+        if not is_sqlite(self._session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return self._session.scalars(stmt).all()
+
+    def of_seller(self, seller_id: int, *, limit: int) -> Sequence[Settlement]:
+        """The seller's settlements, newest first."""
+        stmt = (
+            select(Settlement)
+            .where(Settlement.seller_id == seller_id)
+            .order_by(Settlement.sold_at.desc(), Settlement.id.desc())
+            .limit(limit)
+        )
+        return self._session.scalars(stmt).all()
+
+    def held_of_seller(self, seller_id: int) -> Sequence[Settlement]:
+        """The seller's settlements waiting for release, soonest first."""
+        stmt = (
+            select(Settlement)
+            .where(
+                Settlement.seller_id == seller_id,
+                Settlement.status == SettlementStatus.HELD.value,
+            )
+            .order_by(Settlement.release_due_at, Settlement.id)
+        )
+        return self._session.scalars(stmt).all()
+
+    def history(self, settlement_id: int) -> Sequence[SettlementStatusChange]:
+        """A settlement's transitions, oldest first."""
+        stmt = (
+            select(SettlementStatusChange)
+            .where(SettlementStatusChange.settlement_id == settlement_id)
+            .order_by(SettlementStatusChange.id)
+        )
+        return self._session.scalars(stmt).all()

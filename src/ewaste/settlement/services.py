@@ -1,0 +1,327 @@
+"""Settlement by tier: the advance at award, the payment at reception, the release after the
+holding period, and the recovery of bad advances from later earnings (docs/adr/0020).
+
+The exchange calls `record_sale` when a lot is awarded and `settle_at_reception` when escrow is
+released; a station's receipt of a collector's units calls `settle_at_reception` alone (the
+receipt is both the sale and its reception). The worker calls `release_due`. The ledger is
+written only through `ledger.post_entry`; every entry carries the sale's `source`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy.orm import Session
+
+from ewaste import credit, identity, ledger
+from ewaste.identity import Actor, Permission
+from ewaste.kernel.money import Money
+from ewaste.settlement import rules
+from ewaste.settlement.models import Settlement, SettlementSeller, SettlementStatusChange
+from ewaste.settlement.repository import SettlementRepository
+from ewaste.settlement.rules import SellerNotFound, SettlementEvent, SettlementStatus
+from ewaste.settlement.views import SellerSettlement, seller_settlement
+
+
+def record_sale(
+    session: Session,
+    *,
+    source: str,
+    seller_id: int,
+    payer_id: int,
+    price: Money,
+    now: datetime,
+    fee_basis_points: int = rules.ADVANCE_FEE_BASIS_POINTS,
+    policy: credit.SettlementPolicy = credit.DEFAULT_POLICY,
+) -> Settlement:
+    """Record a sale with the seller's terms in force `now`; a top-tier seller is advanced
+    its share (price less the fee) by the guarantee fund, up to what is left of its limit.
+
+    Returns the sale's settlement (the one already recorded for `source`, if any). Raises
+    nothing a user can cause: the fund may go negative, the seller is only credited.
+    """
+    with session.no_autoflush:  # an award in a batch flushes its rows once, at its end
+        return _record_sale(
+            session,
+            source=source,
+            seller_id=seller_id,
+            payer_id=payer_id,
+            price=price,
+            now=now,
+            fee_basis_points=fee_basis_points,
+            policy=policy,
+        )
+
+
+def _record_sale(
+    session: Session,
+    *,
+    source: str,
+    seller_id: int,
+    payer_id: int,
+    price: Money,
+    now: datetime,
+    fee_basis_points: int,
+    policy: credit.SettlementPolicy,
+) -> Settlement:
+    repo = SettlementRepository(session)
+    existing = repo.by_source(source)
+    if existing is not None:
+        return existing
+    row = _new(
+        session,
+        source=source,
+        seller_id=seller_id,
+        payer_id=payer_id,
+        price=price,
+        now=now,
+        policy=policy,
+    )
+    if row.tier != credit.Tier.TOP.value:
+        return row
+    seller = repo.seller_for_update(seller_id, now=now)
+    fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
+    advance = rules.advance_for(
+        price - fee,
+        limit=Money(row.advance_limit_fen),
+        outstanding=Money(seller.outstanding_fen),
+        owed=Money(seller.owed_fen),
+    )
+    if not advance.is_positive():
+        return row
+    ledger.post_entry(
+        session,
+        entry=ledger.JournalEntry(
+            idempotency_key=f"settlement:{source}:advance",
+            occurred_at=now,
+            description="Guarantee fund advances the seller's share at award (top tier)",
+            source=source,
+            lines=ledger.transfer(
+                payer=ledger.Accounts.GUARANTEE_FUND,
+                payee=ledger.Accounts.party(seller_id),
+                amount=advance,
+            ),
+        ),
+    )
+    row.advanced_fen = advance.minor
+    seller.outstanding_fen += advance.minor
+    seller.updated_at = now
+    _transition(repo, row, SettlementEvent.ADVANCE, now=now, note=f"advanced {advance.minor} fen")
+    return row
+
+
+def settle_at_reception(
+    session: Session,
+    *,
+    source: str,
+    seller_id: int,
+    payer_id: int,
+    price: Money,
+    share: Money,
+    lines: Sequence[ledger.Line],
+    idempotency_key: str,
+    description: str,
+    now: datetime,
+    policy: credit.SettlementPolicy = credit.DEFAULT_POLICY,
+) -> Settlement:
+    """Post the reception's entry: `lines` (the payer's side: escrow released, fee, refund)
+    plus where the seller's `share` at the decided price goes under its recorded tier.
+
+    Top and middle: the fund is repaid this sale's advance, then the seller's debt; the rest
+    is paid to the seller's available balance; a share below the advance leaves the
+    shortfall owed. New/low: the share goes to the seller's pending account, released by
+    `release_due` after the holding period. A sale without a recorded settlement (awarded
+    before settlement by tier) is recorded now with the terms in force now.
+    Raises InsufficientFunds (the payer's side) before its entry is written; the settlement
+    row it may have recorded goes with the caller's transaction, which the edge rolls back.
+    """
+    repo = SettlementRepository(session)
+    row = repo.by_source(source, for_update=True) or _new(
+        session,
+        source=source,
+        seller_id=seller_id,
+        payer_id=payer_id,
+        price=price,
+        now=now,
+        policy=policy,
+    )
+    seller = repo.seller_for_update(seller_id, now=now)
+    row.share_fen, row.received_at = share.minor, now
+    entry_lines = list(lines)
+    if row.tier == credit.Tier.NEW.value and share.is_positive():
+        entry_lines.append(ledger.credit(ledger.Accounts.party_pending(seller_id), share))
+        _post(session, idempotency_key, description, source, entry_lines, now)
+        row.held_fen = share.minor
+        row.release_due_at = now + timedelta(seconds=row.holding_seconds)
+        _transition(repo, row, SettlementEvent.HOLD, now=now, note=f"held {share.minor} fen")
+        return row
+    paid = _pay(row, seller, share, advanced=Money(row.advanced_fen), now=now)
+    entry_lines.extend(_payment_lines(seller_id, paid))
+    _post(session, idempotency_key, description, source, entry_lines, now)
+    row.repaid_fen, row.shortfall_fen = paid.repaid.minor, paid.shortfall.minor
+    seller.outstanding_fen -= row.advanced_fen
+    _transition(repo, row, SettlementEvent.SETTLE, now=now, note=_note(paid))
+    return row
+
+
+def release_due(session: Session, *, now: datetime, limit: int) -> int:
+    """Release held shares whose holding period has passed, each exactly once: its row is
+    claimed with SKIP LOCKED and leaves `held` as its entry (one key per settlement) moves
+    the share from pending to the fund (the seller's debt first) and to available. Returns
+    how many were released."""
+    repo = SettlementRepository(session)
+    due = repo.claim_due(now, limit=limit)
+    sellers = {s: repo.seller_for_update(s, now=now) for s in sorted({r.seller_id for r in due})}
+    for row in due:
+        seller = sellers[row.seller_id]
+        held = Money(row.held_fen)
+        paid = _pay(row, seller, held, advanced=Money.zero(), now=now)
+        _post(
+            session,
+            f"settlement:{row.id}:released",
+            "Held proceeds released after the holding period (new/low tier)",
+            row.source,
+            [
+                ledger.debit(ledger.Accounts.party_pending(row.seller_id), held),
+                *_payment_lines(row.seller_id, paid),
+            ],
+            now,
+        )
+        _transition(repo, row, SettlementEvent.RELEASE, now=now, note=_note(paid))
+    session.flush()
+    return len(due)
+
+
+def settlement_for(session: Session, *, actor: Actor, now: datetime) -> SellerSettlement:
+    """The actor's organisation's settlement terms, recovery balance, pending releases and
+    latest settlements. Raises MissingPermission."""
+    actor.require(Permission.PARTY_ACCOUNT_READ)
+    return seller_settlement(session, seller_id=actor.organisation_id, now=now)
+
+
+def settlement_of_seller(
+    session: Session, *, actor: Actor, organisation_id: int, now: datetime
+) -> SellerSettlement:
+    """One seller's settlement for staff. Raises MissingPermission, SellerNotFound."""
+    actor.require(Permission.STAFF_LEDGER_READ)
+    if identity.organisation_row(session, organisation_id) is None:
+        raise SellerNotFound(organisation_id=organisation_id)
+    return seller_settlement(session, seller_id=organisation_id, now=now)
+
+
+def _new(
+    session: Session,
+    *,
+    source: str,
+    seller_id: int,
+    payer_id: int,
+    price: Money,
+    now: datetime,
+    policy: credit.SettlementPolicy,
+) -> Settlement:
+    with session.no_autoflush:
+        terms = credit.settlement_terms(session, seller_id, now, policy=policy)
+    repo = SettlementRepository(session)
+    row = repo.add(
+        {
+            "source": source,
+            "seller_id": seller_id,
+            "payer_id": payer_id,
+            "tier": terms.tier.value,
+            "release": terms.release.value,
+            "score": terms.score,
+            "holding_seconds": int(terms.holding.total_seconds()),
+            "price_fen": price.minor,
+            "advance_limit_fen": terms.advance_limit.minor,
+            "advanced_fen": 0,
+            "repaid_fen": 0,
+            "shortfall_fen": 0,
+            "recovered_fen": 0,
+            "paid_fen": 0,
+            "held_fen": 0,
+            "status": SettlementStatus.AWARDED.value,
+            "sold_at": now,
+            "version": 1,
+        }
+    )
+    repo.add_change(
+        SettlementStatusChange(
+            settlement_id=row.id,
+            from_status="",
+            to_status=row.status,
+            event="record",
+            at=now,
+            note=f"tier {row.tier} (score {terms.score}), release {row.release}",
+        )
+    )
+    return row
+
+
+def _pay(
+    row: Settlement, seller: SettlementSeller, share: Money, *, advanced: Money, now: datetime
+) -> rules.Payment:
+    """Split `share` (repay the advance, then the debt) and book it on the row and seller."""
+    paid = rules.payment(share, advanced=advanced, owed=Money(seller.owed_fen))
+    row.recovered_fen, row.paid_fen, row.settled_at = paid.recovered.minor, paid.seller.minor, now
+    seller.owed_fen += paid.shortfall.minor - paid.recovered.minor
+    seller.updated_at = now
+    return paid
+
+
+def _payment_lines(seller_id: int, paid: rules.Payment) -> list[ledger.Line]:
+    lines: list[ledger.Line] = []
+    if paid.fund.is_positive():
+        lines.append(ledger.credit(ledger.Accounts.GUARANTEE_FUND, paid.fund))
+    if paid.seller.is_positive():
+        lines.append(ledger.credit(ledger.Accounts.party(seller_id), paid.seller))
+    return lines
+
+
+def _post(
+    session: Session,
+    key: str,
+    description: str,
+    source: str,
+    lines: Sequence[ledger.Line],
+    now: datetime,
+) -> None:
+    ledger.post_entry(
+        session,
+        entry=ledger.JournalEntry(
+            idempotency_key=key,
+            occurred_at=now,
+            description=description,
+            source=source,
+            lines=tuple(lines),
+        ),
+    )
+
+
+def _note(paid: rules.Payment) -> str:
+    return (
+        f"repaid {paid.repaid.minor}, recovered {paid.recovered.minor}, paid {paid.seller.minor}, "
+        f"shortfall {paid.shortfall.minor} fen"
+    )
+
+
+def _transition(
+    repo: SettlementRepository,
+    row: Settlement,
+    event: SettlementEvent,
+    *,
+    now: datetime,
+    note: str,
+) -> None:
+    before, after = row.apply(event)
+    repo.add_change(
+        SettlementStatusChange(
+            settlement_id=row.id,
+            from_status=before,
+            to_status=after,
+            event=event.value,
+            at=now,
+            note=note[:300],
+        )
+    )

@@ -1,0 +1,63 @@
+"""The partner page in both languages: operators see the cap table and download it; a
+partner sees its grants; a collector not yet a partner is told how to become one."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.api.test_pages_auth import login_as
+from tests.factories import build_world
+from tests.integration.test_partner_options import partner_world
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "others"),
+    [("zh_CN", "合伙人期权池", "其他股东"), ("en", "Partner option pool", "Other shareholders")],
+)
+def test_operators_see_the_cap_table(
+    app_client: TestClient, session: Session, lang: str, heading: str, others: str
+) -> None:
+    world = partner_world(session)
+    session.flush()
+    login_as(app_client, "operator", lang=lang)
+    page = app_client.get("/partners")
+    assert page.status_code == 200
+    assert f"<h1>{heading}</h1>" in page.text
+    assert others in page.text
+    assert f'id="partner-{world.collector_a.organisation_id}"' in page.text
+    assert "20.00 %" in page.text
+    csv = app_client.get("/partners/cap-table.csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[-1].startswith("total,")
+
+
+def test_a_partner_sees_its_grants_and_others_are_told(
+    app_client: TestClient, session: Session
+) -> None:
+    partner_world(session)
+    session.flush()
+    login_as(app_client, "col-a", lang="en")
+    page = app_client.get("/partners")
+    assert page.status_code == 200
+    assert "Your grants" in page.text
+    assert "Monthly, by volume" in page.text
+    assert app_client.get("/partners/cap-table.csv").status_code == 404
+    app_client.cookies.clear()
+    login_as(app_client, "col-b", lang="zh_CN")
+    assert "您还不是合伙人" in app_client.get("/partners").text
+    app_client.cookies.clear()
+    login_as(app_client, "plant-a", lang="en")
+    assert app_client.get("/partners").status_code == 403
+
+
+def test_an_operator_is_told_when_there_is_no_pool(
+    app_client: TestClient, session: Session, clock
+) -> None:
+    build_world(session, now=clock.now())
+    session.flush()
+    login_as(app_client, "operator", lang="en")
+    page = app_client.get("/partners")
+    assert "has not been set up" in page.text
+    assert app_client.get("/partners/cap-table.csv").status_code == 404
