@@ -6,13 +6,18 @@ from alembic import context
 
 import ewaste.catalog.models
 import ewaste.compliance.models
+import ewaste.credit.models
 import ewaste.custody.models
 import ewaste.dispatch.models
 import ewaste.exchange.models
+import ewaste.fieldsync.models
 import ewaste.identity.models
 import ewaste.ledger.models
 import ewaste.orders.models
-import ewaste.pricing.models  # noqa: F401 - every domain's tables must be in the metadata
+import ewaste.partners.models
+import ewaste.payouts.models
+import ewaste.pricing.models
+import ewaste.settlement.models  # noqa: F401 - every domain's tables must be in the metadata
 from ewaste.config import Settings
 from ewaste.db.base import Base
 from ewaste.db.session import make_engine

@@ -123,5 +123,6 @@ def app_client(
     """A TestClient whose requests run on the test's rolled-back connection."""
     app = create_app(settings, clock=clock)
     app.state.session_factory = session_factory
+    app.state.single_write_sessions = None  # autocommit would escape the rollback
     with TestClient(app, base_url="http://testserver") as client:
         yield client

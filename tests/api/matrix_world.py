@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import compliance, dispatch, exchange, orders, pricing
+from ewaste import compliance, custody, dispatch, exchange, orders, pricing
 from ewaste.identity import Actor
 from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.money import Money
@@ -80,6 +80,11 @@ class Side:
     """A draft subsidy claim of this side's plant (2026-09); 2026-10 has a unit unclaimed."""
     claim_submitted: int = 0
     """A submitted subsidy claim of this side's plant (2026-08), awaiting a decision."""
+    unit_flagged: str = ""
+    """A unit this side's plant dismantled with outputs flagged, awaiting review."""
+    lot_disputed: int = 0
+    """A lot this side's plant received at twice its weight: its discrepancy awaits an
+    operator's decision."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,8 @@ class MatrixWorld:
     world: World
     a: Side
     b: Side
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Objects added by `WORLD_HOOKS` (e.g. tests.api.matrix_money), by name."""
 
     def side(self, name: str) -> Side:
         """The objects of side "a" (the caller's) or "b" (another organisation's)."""
@@ -142,12 +149,13 @@ def _lot(
     )
 
 
-def _claims(session: Session, world: World, side: str, now: datetime) -> tuple[int, int]:
-    """Three units dismantled at the side's plant (August, September, October 2026): a
-    submitted claim for August, a draft for September, October left to claim."""
+def _claims(session: Session, world: World, side: str, now: datetime) -> tuple[int, int, str]:
+    """Three units dismantled at the side's plant (August, September, October 2026) as
+    the catalogue expects: a submitted claim for August, a draft for September, October
+    left to claim; a fourth dismantled in October with outputs flagged (ADR 0019)."""
     station = _actor(world, "station", side)
     plant = _actor(world, "plant", side)
-    codes = [c for _ in range(3) for c in _units_at_station(session, world, side, now)]
+    codes = [c for _ in range(4) for c in _units_at_station(session, world, side, now)]
     lot = exchange.create_lot(session, actor=station, unit_codes=codes, price=LOT_PRICE, now=now)
     exchange.buy_lot(session, actor=plant, lot_id=lot.id, now=now)
     exchange.ship_lot(session, actor=station, lot_id=lot.id, now=now)
@@ -161,20 +169,23 @@ def _claims(session: Session, world: World, side: str, now: datetime) -> tuple[i
         tolerance_basis_points=300,
         fee_basis_points=200,
     )
-    for code, month in zip(lot.unit_codes, (8, 9, 10), strict=False):
+    shares, _ = compliance.expected_composition("tv_flat", {})
+    units = {u.code: u for u in custody.units_by_codes(session, codes)}
+    for unit, month in zip((units[c] for c in codes), (8, 9, 10, 10), strict=True):
+        as_expected = {f.value: unit.door_grams * bp // 10_000 for f, bp in shares.items()}
         compliance.record_dismantling(
             session,
             actor=plant,
-            unit_code=code,
+            unit_code=unit.code,
             line="L1",
-            fractions={"plastics": 5000},
+            fractions=as_expected if unit.code != codes[-1] else {"plastics": 5000},
             now=now.replace(month=month, day=10),
             evidence="cam:matrix",
         )
     submitted = compliance.prepare_claim(session, actor=plant, period="2026-08", now=now)
     compliance.submit_claim(session, actor=plant, claim_id=submitted.id, now=now)
     draft = compliance.prepare_claim(session, actor=plant, period="2026-09", now=now)
-    return draft.id, submitted.id
+    return draft.id, submitted.id, codes[-1]
 
 
 def _side(session: Session, world: World, side: str, now: datetime) -> Side:
@@ -234,6 +245,19 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         tolerance_basis_points=300,
         fee_basis_points=200,
     )
+    disputed = _lot(session, world, side, now)
+    exchange.buy_lot(session, actor=plant, lot_id=disputed.id, now=now)
+    exchange.ship_lot(session, actor=station, lot_id=disputed.id, now=now)
+    exchange.receive_lot(
+        session,
+        actor=plant,
+        lot_id=disputed.id,
+        unit_codes=list(disputed.unit_codes),
+        load_grams=disputed.grams * 2,
+        now=now,
+        tolerance_basis_points=300,
+        fee_basis_points=200,
+    )
     auction = _lot(session, world, side, now, sale=exchange.SaleMethod.AUCTION)
     standing = exchange.post_standing_bid(
         session,
@@ -253,7 +277,7 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         answers=PASSING_CHECKLIST,
         now=now,
     )
-    claim_draft, claim_submitted = _claims(session, world, side, now)
+    claim_draft, claim_submitted, unit_flagged = _claims(session, world, side, now)
     return Side(
         lot_auction=auction.id,
         standing_bid=standing.id,
@@ -277,6 +301,8 @@ def _side(session: Session, world: World, side: str, now: datetime) -> Side:
         unit_at_plant=received.unit_codes[0],
         claim_draft=claim_draft,
         claim_submitted=claim_submitted,
+        unit_flagged=unit_flagged,
+        lot_disputed=disputed.id,
     )
 
 
@@ -285,8 +311,15 @@ def build_matrix_world(session: Session, *, now: datetime) -> MatrixWorld:
     world = build_world(session, now=now)
     a = _side(session, world, "a", now)
     b = _side(session, world, "b", now)
+    matrix_world = MatrixWorld(world, a, b)
+    for hook in WORLD_HOOKS:
+        hook(session, matrix_world, now)
     session.flush()
-    return MatrixWorld(world, a, b)
+    return matrix_world
+
+
+WORLD_HOOKS: list[Callable[[Session, MatrixWorld, datetime], None]] = []
+"""More objects for the world, added by modules that own routes (tests.api.matrix_money)."""
 
 
 def savepoint_sessions(connection: Connection) -> sessionmaker[Session]:
@@ -359,6 +392,7 @@ class Call:
     path: str
     json: dict[str, Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Builder = Callable[[MatrixWorld, str, str], Call]
@@ -475,6 +509,36 @@ def _licence_call(mw: MatrixWorld, role: str, case: str) -> Call:
     return Call("/api/licences", body)
 
 
+def _producer_id(mw: MatrixWorld, case: str) -> int:
+    """The world's producer (own), another organisation that is no producer, or no one."""
+    if case == "missing":
+        return MISSING_ID
+    return (
+        mw.world.producer if case == "own" else mw.world.by_role("household", "b")
+    ).organisation_id
+
+
+def _brand_call(mw: MatrixWorld, role: str, case: str) -> Call:
+    return Call("/api/brands", {"name": "Matrix Brand", "producer_id": _producer_id(mw, case)})
+
+
+COMPLIANCE_BUILDERS: dict[Route, Builder] = {
+    ("GET", "/api/dismantling-checks"): lambda mw, role, case: Call("/api/dismantling-checks"),
+    ("POST", "/api/dismantling-checks/{unit_code}/review"): lambda mw, role, case: Call(
+        f"/api/dismantling-checks/{_pick(mw, case, 'unit_flagged')}/review",
+        {"clear": True, "note": "matrix"},
+    ),
+    ("GET", "/api/reports/volumes"): lambda mw, role, case: Call(
+        "/api/reports/volumes", params={"first": "2026-01", "last": "2026-12"}
+    ),
+    ("GET", "/api/reports/producers/{producer_id}"): lambda mw, role, case: Call(
+        f"/api/reports/producers/{_producer_id(mw, case)}",
+        params={"first": "2026-01", "last": "2026-12"},
+    ),
+    ("POST", "/api/brands"): _brand_call,
+}
+
+
 MARKET_BUILDERS: dict[Route, Builder] = {
     ("POST", "/api/licences"): _licence_call,
     ("GET", "/api/plants/{plant_id}/licences"): lambda mw, role, case: Call(
@@ -511,6 +575,15 @@ MARKET_BUILDERS: dict[Route, Builder] = {
         f"/api/standing-bids/{_pick(mw, case, 'standing_bid')}/withdraw"
     ),
     ("GET", "/api/contracts"): lambda mw, role, case: Call("/api/contracts"),
+    ("GET", "/api/discrepancies"): lambda mw, role, case: Call("/api/discrepancies"),
+    ("GET", "/api/lots/{lot_id}/discrepancy"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_disputed')}/discrepancy"
+    ),
+    ("POST", "/api/lots/{lot_id}/discrepancy/decision"): lambda mw, role, case: Call(
+        f"/api/lots/{_pick(mw, case, 'lot_disputed')}/discrepancy/decision",
+        {"adjusted_price": {"amount": "400.00", "currency": "CNY"}, "reason": "heavy load"},
+    ),
+    ("GET", "/api/market/data"): lambda mw, role, case: Call("/api/market/data"),
     ("GET", "/api/contracts/{contract_id}"): lambda mw, role, case: Call(
         f"/api/contracts/{_pick(mw, case, 'contract')}"
     ),
@@ -519,6 +592,7 @@ MARKET_BUILDERS: dict[Route, Builder] = {
 
 BUILDERS: dict[Route, Builder] = {
     **MARKET_BUILDERS,
+    **COMPLIANCE_BUILDERS,
     ("POST", "/api/auth/token"): _token_call,
     ("GET", "/api/me"): lambda mw, role, case: Call("/api/me"),
     ("GET", "/api/categories"): lambda mw, role, case: Call("/api/categories"),
@@ -643,7 +717,7 @@ class Matrix:
 
 def send(m: Matrix, method: str, role: str, call: Call, *, token: bool = True) -> Any:
     """Send `call` as `role` (with its bearer token unless `token` is false or anonymous)."""
-    headers = {}
+    headers = dict(call.headers)
     if token and role != "anonymous":
         headers["Authorization"] = f"Bearer {m.tokens[role]}"
     return m.client.request(method, call.path, json=call.json, params=call.params, headers=headers)

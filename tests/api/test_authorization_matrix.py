@@ -36,10 +36,35 @@ from sqlalchemy import Engine
 from ewaste.config import Settings
 from ewaste.kernel.clock import FrozenClock
 from ewaste.web.app import create_app
+from tests.api.matrix_credit_partners import (
+    CREDIT_PARTNER_BUILDERS,
+    CREDIT_PARTNER_INTEGER_ID_ROUTES,
+    CREDIT_PARTNER_MATRIX,
+    add_credit_and_partners,
+)
+from tests.api.matrix_custody import (
+    CUSTODY_BUILDERS,
+    CUSTODY_INTEGER_ID_ROUTES,
+    CUSTODY_MATRIX,
+    CUSTODY_PUBLIC_ROUTES,
+    add_custody,
+)
+from tests.api.matrix_money import (
+    MONEY_BUILDERS,
+    MONEY_INTEGER_ID_ROUTES,
+    MONEY_MATRIX,
+    add_money,
+)
+from tests.api.matrix_settlement import (
+    SETTLEMENT_BUILDERS,
+    SETTLEMENT_INTEGER_ID_ROUTES,
+    SETTLEMENT_MATRIX,
+)
 from tests.api.matrix_world import (
     BUILDERS,
     MISSING_ID,
     USERNAMES,
+    WORLD_HOOKS,
     Call,
     Matrix,
     Route,
@@ -173,6 +198,50 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "producer": {"own": 404, "other": 404, "missing": 404},
         "operator": {"own": 404, "other": 404, "missing": 404},
         "regulator": {"own": 404, "other": 404, "missing": 404},
+    },
+    # Reception discrepancies (issue 5, point 4): the plant that received the lot, the
+    # station that sold it and staff read it; only operators decide (others: 403, the
+    # permission is checked first). own/other: the disputed lot of side a / side b.
+    ("GET", "/api/discrepancies"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 200, "other": NA, "missing": NA},
+        "collector": {"own": 200, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 200, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/lots/{lot_id}/discrepancy"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 404, "other": 404, "missing": 404},
+        "collector": {"own": 404, "other": 404, "missing": 404},
+        "station": {"own": 200, "other": 404, "missing": 404},
+        "plant": {"own": 200, "other": 404, "missing": 404},
+        "producer": {"own": 404, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 200, "other": 200, "missing": 404},
+    },
+    ("POST", "/api/lots/{lot_id}/discrepancy/decision"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 200, "other": 200, "missing": 404},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
+    # Market data: aggregates for stations, plants and staff; anyone else 403.
+    ("GET", "/api/market/data"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 200, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
     },
     ("GET", "/api/contracts"): {
         "anonymous": {"own": 401, "other": NA, "missing": NA},
@@ -565,6 +634,8 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "operator": {"own": 403, "other": 403, "missing": 403},
         "regulator": {"own": 403, "other": 403, "missing": 403},
     },
+    # Deciding is `audit:claim:decide`, the regulator's alone (ADR 0019): the operator earns
+    # fees on the plants' trades and does not approve the fund's money.
     ("POST", "/api/claims/{claim_id}/decision"): {
         "anonymous": {"own": 401, "other": 401, "missing": 401},
         "household": {"own": 403, "other": 403, "missing": 403},
@@ -572,8 +643,64 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "station": {"own": 403, "other": 403, "missing": 403},
         "plant": {"own": 403, "other": 403, "missing": 403},
         "producer": {"own": 403, "other": 403, "missing": 403},
-        "operator": {"own": 200, "other": 200, "missing": 404},
+        "operator": {"own": 403, "other": 403, "missing": 403},
         "regulator": {"own": 200, "other": 200, "missing": 404},
+    },
+    # Dismantling output checks (issue 7.3, ADR 0019): a plant lists its own flagged
+    # records, auditors every plant's; only the regulator reviews (any plant's unit).
+    ("GET", "/api/dismantling-checks"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 200, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("POST", "/api/dismantling-checks/{unit_code}/review"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 200, "other": 200, "missing": 404},
+    },
+    # Reports (issue 7.6): volumes for auditors; a producer's take-back report for the
+    # producer itself and auditors ("other" is an organisation that is no producer: 404).
+    ("GET", "/api/reports/volumes"): {
+        "anonymous": {"own": 401, "other": NA, "missing": NA},
+        "household": {"own": 403, "other": NA, "missing": NA},
+        "collector": {"own": 403, "other": NA, "missing": NA},
+        "station": {"own": 403, "other": NA, "missing": NA},
+        "plant": {"own": 403, "other": NA, "missing": NA},
+        "producer": {"own": 403, "other": NA, "missing": NA},
+        "operator": {"own": 200, "other": NA, "missing": NA},
+        "regulator": {"own": 200, "other": NA, "missing": NA},
+    },
+    ("GET", "/api/reports/producers/{producer_id}"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 200, "other": 404, "missing": 404},
+        "operator": {"own": 200, "other": 404, "missing": 404},
+        "regulator": {"own": 200, "other": 404, "missing": 404},
+    },
+    # The brand map: operators only; a brand for an organisation that is no producer
+    # ("other", "missing") is refused as invalid input.
+    ("POST", "/api/brands"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 201, "other": 422, "missing": 422},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
     },
     # Route sheets: the collector its own, staff any; everyone else sees no collector.
     ("GET", "/api/collectors/{collector_id}/route"): {
@@ -682,6 +809,21 @@ MATRIX: dict[Route, dict[str, Row]] = {
     },
 }
 # fmt: on
+MATRIX.update(MONEY_MATRIX)
+BUILDERS.update(MONEY_BUILDERS)
+if add_money not in WORLD_HOOKS:
+    WORLD_HOOKS.append(add_money)
+MATRIX.update(CREDIT_PARTNER_MATRIX)
+BUILDERS.update(CREDIT_PARTNER_BUILDERS)
+if add_credit_and_partners not in WORLD_HOOKS:
+    WORLD_HOOKS.append(add_credit_and_partners)
+MATRIX.update(SETTLEMENT_MATRIX)
+BUILDERS.update(SETTLEMENT_BUILDERS)
+MATRIX.update(CUSTODY_MATRIX)
+BUILDERS.update(CUSTODY_BUILDERS)
+PUBLIC_ROUTES = PUBLIC_ROUTES | CUSTODY_PUBLIC_ROUTES
+if add_custody not in WORLD_HOOKS:
+    WORLD_HOOKS.append(add_custody)
 
 # Cases where the code answers differently from the table above; each is a suspected bug.
 BUGS: dict[tuple[str, str, str, str], str] = {}
@@ -721,6 +863,7 @@ def matrix(engine: Engine, database_url: str) -> Iterator[Matrix]:
         )
         app = create_app(settings, clock=FrozenClock(T0))
         app.state.session_factory = savepoint_sessions(connection)
+        app.state.single_write_sessions = None  # autocommit would escape the savepoint
         with TestClient(app, base_url="http://testserver") as client:
             tokens = {}
             for role, username in USERNAMES.items():
@@ -863,7 +1006,8 @@ def test_a_statement_shows_only_the_callers_own_lines(case: Matrix) -> None:
     answer = send(case, "GET", "collector", Call("/api/accounts/me"))
     me = case.world.world.collector_a.organisation_id
     accounts = {line["account"] for line in answer.json()["lines"]}
-    assert accounts == {f"org:{me}:available"}
+    # An unscored collector's receipts are held in its pending account (settlement by tier).
+    assert accounts == {f"org:{me}:available", f"org:{me}:pending"}
 
 
 # --- the meta-test ----------------------------------------------------------------------
@@ -927,6 +1071,7 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("GET", "/api/claims/{claim_id}/pdf"): "plant",
     ("POST", "/api/claims/{claim_id}/submit"): "plant",
     ("POST", "/api/claims/{claim_id}/decision"): "regulator",
+    ("GET", "/api/reports/producers/{producer_id}"): "operator",
     ("POST", "/api/pickups/{pickup_id}/offers"): "operator",
     ("POST", "/api/offers/{offer_id}/accept"): "collector",
     ("POST", "/api/offers/{offer_id}/decline"): "collector",
@@ -937,7 +1082,13 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("GET", "/api/lots/{lot_id}/auction"): "plant",
     ("POST", "/api/standing-bids/{bid_id}/withdraw"): "plant",
     ("GET", "/api/contracts/{contract_id}"): "plant",
+    ("GET", "/api/lots/{lot_id}/discrepancy"): "plant",
+    ("POST", "/api/lots/{lot_id}/discrepancy/decision"): "operator",
 }
+INTEGER_ID_ROUTES.update(MONEY_INTEGER_ID_ROUTES)
+INTEGER_ID_ROUTES.update(CUSTODY_INTEGER_ID_ROUTES)
+INTEGER_ID_ROUTES.update(CREDIT_PARTNER_INTEGER_ID_ROUTES)
+INTEGER_ID_ROUTES.update(SETTLEMENT_INTEGER_ID_ROUTES)
 # Ids beyond what a row id can be (PostgreSQL integer: 2^31 - 1) are refused as invalid
 # input by the API's declared id types, on both databases, before any query runs.
 OVERSIZED_IDS = [pytest.param(2**31, id="2^31"), pytest.param(2**63, id="2^63")]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ewaste.catalog.rules import CategoryFacts
 from ewaste.db.base import Base
+from ewaste.db.types import UTCDateTime
 from ewaste.kernel.money import Money
 from ewaste.kernel.quantities import Mass
 
@@ -54,3 +57,18 @@ class Category(Base):
             mass_source=self.mass_source,
             price_basis=self.price_basis,
         )
+
+
+class Brand(Base):
+    """A brand found on units, mapped to the producer organisation responsible for it under
+    extended producer responsibility (a producer may have several brands)."""
+
+    __tablename__ = "brand"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    """`rules.brand_key` of the name: what records and quotes are matched by."""
+    name: Mapped[str] = mapped_column(String(80))
+    name_zh: Mapped[str] = mapped_column(String(80), default="")
+    producer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""Statements that load and store categories."""
+"""Statements that load and store categories and brands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ewaste.catalog.models import Category
+from ewaste.catalog.models import Brand, Category
 
 
 class CategoryRepository:
@@ -27,3 +27,19 @@ class CategoryRepository:
     def add(self, category: Category) -> None:
         """Stage a new category."""
         self._session.add(category)
+
+
+class BrandRepository:
+    """Loads and stores the brand → producer map."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def by_key(self, key: str) -> Brand | None:
+        """The brand with this key, if mapped."""
+        return self._session.scalars(select(Brand).where(Brand.key == key)).one_or_none()
+
+    def add(self, brand: Brand) -> None:
+        """Store a new brand."""
+        self._session.add(brand)
+        self._session.flush()

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from ewaste.cli import custody, db, operations, route
+from ewaste.cli import custody, db, money, operations, route
 from ewaste.cli.context import run_guarded
 from ewaste.cli.demo import demo
 from ewaste.cli.serve import serve
@@ -23,6 +23,8 @@ app.add_typer(operations.reports, name="report")
 app.add_typer(operations.prices, name="prices")
 app.add_typer(route.app, name="route")
 app.add_typer(custody.app, name="custody")
+app.add_typer(money.ledger_app, name="ledger")
+app.add_typer(money.payouts_app, name="payouts")
 app.command("demo")(demo)
 app.command("serve")(serve)
 app.command("worker")(worker)

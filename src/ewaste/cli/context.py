@@ -51,7 +51,11 @@ def fail(error: DomainError) -> None:
 def run_guarded(main: typer.Typer) -> None:
     """Run the Typer app, turning domain errors into `error[code]: message` and exit 2."""
     try:
-        main(standalone_mode=False)
+        # Outside standalone mode Click returns the code of a `typer.Exit` instead of raising
+        # it, so a command's "exit 1 when something disagrees" must be passed on here.
+        code = main(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except DomainError as error:
         typer.echo(f"error[{error.code}]: {error.detail}", err=True)
         sys.exit(2)

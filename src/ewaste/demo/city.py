@@ -42,7 +42,22 @@ PLANTS = (
     ("Pingshan Resource Recovery Co.", "坪山资源再生有限公司", 22.7080, 114.3700),
 )
 
-FLOAT_COLLECTOR = Money(500_000)  # ¥5,000 working float per collector
+# Fictional producers and their brands (ILLUSTRATIVE: no real company or brand). The first
+# producer's name is also a brand, so the demo producer bonus of
+# catalog/data/producer_bonuses.csv applies to its items.
+PRODUCERS = (
+    ("producer", "Pearl River Appliances", "珠江家电"),
+    ("producer2", "Lingnan Electronics", "岭南电子"),
+)
+BRANDS = (
+    ("Pearl River Appliances", "珠江家电", 0),
+    ("Kapok", "木棉", 0),
+    ("Lingnan", "岭南", 1),
+    ("Nanhai", "南海", 1),
+)
+"""(brand, Chinese name, index into PRODUCERS): brands mapped to their producer."""
+
+FLOAT_COLLECTOR = Money(2_000_000)  # ¥20,000 working float: a busy round pays many doors
 FLOAT_STATION = Money(20_000_000)  # ¥200,000 per station
 FLOAT_PLANT = Money(500_000_000)  # ¥5,000,000 per plant
 
@@ -60,6 +75,10 @@ class City:
     stations: list[identity.Actor] = field(default_factory=list)
     station_sites: dict[int, GeoPoint] = field(default_factory=dict)
     plants: list[identity.Actor] = field(default_factory=list)
+    producers: list[identity.Actor] = field(default_factory=list)
+    """Every producer (the first is `producer`), each with brands mapped to it."""
+    brands: tuple[str, ...] = ()
+    """The mapped brand names, as households name them on a quote."""
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     """(role, username, organisation) for printing."""
 
@@ -122,9 +141,20 @@ def build_city(
             "Shenzhen Ecology and Environment Bureau",
             "深圳市生态环境局",
         ),
-        producer=person(Role.PRODUCER, "producer", "Pearl River Appliances", "珠江家电"),
+        producer=person(Role.PRODUCER, *PRODUCERS[0]),
         logins=logins,
     )
+    city.producers = [city.producer] + [person(Role.PRODUCER, *p) for p in PRODUCERS[1:]]
+    for brand, brand_zh, owner in BRANDS:
+        catalog.map_brand(
+            session,
+            actor=city.operator,
+            name=brand,
+            name_zh=brand_zh,
+            producer_id=city.producers[owner].organisation_id,
+            now=now,
+        )
+    city.brands = tuple(b[0] for b in BRANDS)
 
     for index, district in enumerate(STATION_DISTRICTS[:stations], start=1):
         en, zh, lat, lon, _ = _district(district)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Final
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import analytics, catalog, custody, exchange, identity, orders, pricing
 from ewaste.catalog.datafiles import catalogue
-from ewaste.compliance import record_dismantling
+from ewaste.compliance import expected_composition, record_dismantling
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
 from ewaste.demo.city import City
@@ -27,6 +28,18 @@ from ewaste.kernel.quantities import Mass
 from ewaste.worker import run_due_jobs
 
 Progress = Callable[[str, int, int], None]
+
+BRANDED_SHARE: Final = 0.6
+"""Share of the items a household names a mapped demo brand for (the rest: no brand)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Nameplate:
+    """What the plant reads off a unit: the brand and the size and type the household gave."""
+
+    brand: str
+    attributes: Mapping[str, object]
+
 
 # What households put out, by relative frequency (phones and small IT dominate by count).
 ITEM_WEIGHTS: dict[str, int] = {
@@ -47,8 +60,15 @@ ITEM_WEIGHTS: dict[str, int] = {
     "fixed_telephone": 2,
 }
 
-# Demo output profile per category: share of door mass per fraction (estimates for the
-# simulation only; the compliance issue checks outputs against real composition data).
+RECOVERED_BP: Final = 9_700
+"""A demo plant recovers 97 % of a unit's door mass as its expected fractions (the rest is
+dust, moisture and losses), which the output check accepts."""
+OUTLIER_SHARE: Final = 0.05
+"""Share of units dismantled with the rough profiles below instead: the check flags most
+of them, so the regulator's review queue has work in the demo."""
+
+# Rough output profile per category: share of door mass per fraction (estimates for the
+# simulation's outliers only; the output check compares against real composition data).
 OUTPUT_PROFILES: dict[str, dict[str, int]] = {
     "tv_crt": {
         "crt_glass": 5500,
@@ -97,6 +117,7 @@ class DaySummary:
     collected: int
     lots: int
     overview: analytics.Overview
+    certificates: int = 0
 
 
 def simulate_day(
@@ -109,19 +130,22 @@ def simulate_day(
     progress: Progress | None = None,
 ) -> DaySummary:
     """Run one day: quotes and bookings, dispatch, door collection, station intake, lots,
-    sale, shipment, reception and dismantling. The clock moves through the day."""
+    sale, shipment, reception, dismantling (with brand and attributes) and the
+    households' certificates of recycling. The clock moves through the day."""
     report = progress or (lambda phase, done, total: None)
     start = clock.now()
     pickups = _book(factory, city, clock, settings, rng, report)
-    collected = _collect(factory, city, clock, rng, report)
+    nameplates: dict[str, Nameplate] = {}
+    collected = _collect(factory, city, clock, rng, report, nameplates)
     clock.set(start + timedelta(hours=10))
     lots = _sell(factory, city, clock, report)
     clock.set(start + timedelta(hours=24))
-    _receive_and_dismantle(factory, city, clock, settings, rng, report)
+    dismantled = _receive_and_dismantle(factory, city, clock, settings, rng, report, nameplates)
+    certificates = _certify(factory, city, clock, settings, dismantled, report)
     run_due_jobs(factory, clock)
     with transaction(factory) as session:
         overview = analytics.overview(session)
-    return DaySummary(len(city.households), pickups, collected, lots, overview)
+    return DaySummary(len(city.households), pickups, collected, lots, overview, certificates)
 
 
 def _book(
@@ -142,7 +166,7 @@ def _book(
                 session,
                 actor=household,
                 now=clock.now(),
-                items=[_random_item(k, rng) for k in kinds],
+                items=[_random_item(k, rng, city.brands) for k in kinds],
                 valid_for=timedelta(minutes=settings.quote_valid_minutes),
             )
             if rng.random() < 0.9:  # a few households only ask for a price
@@ -170,13 +194,14 @@ def _collect(
     clock: FrozenClock,
     rng: random.Random,
     report: Progress,
+    nameplates: dict[str, Nameplate],
 ) -> int:
     collected = 0
     for round_number in range(1, 7):
         clock.advance(timedelta(minutes=50))
         run_due_jobs(factory, clock)  # dispatch assigns waiting pickups
         for done, collector in enumerate(city.collectors, start=1):
-            collected += _collector_round(factory, city, collector, clock, rng)
+            collected += _collector_round(factory, city, collector, clock, rng, nameplates)
             report(f"collection round {round_number}", done, len(city.collectors))
         with transaction(factory) as session:
             waiting = orders.pickups_for(session, actor=city.operator, status="requested")
@@ -191,6 +216,7 @@ def _collector_round(
     collector: Actor,
     clock: FrozenClock,
     rng: random.Random,
+    nameplates: dict[str, Nameplate],
 ) -> int:
     with transaction(factory) as session:
         jobs = orders.pickups_for(session, actor=collector, status="assigned")
@@ -200,11 +226,13 @@ def _collector_round(
             quote = pricing.quote_by_id(session, job.quote_id)
             assert quote is not None
             units = []
+            plates = []
             for item in quote.items:
                 for _ in range(item.quantity):
                     grams = max(1, round(item.unit_mass_g * rng.uniform(0.9, 1.1)))
                     units.append(orders.DoorUnit(item.category_code, Mass(grams)))
-            orders.collect_pickup(
+                    plates.append(Nameplate(item.producer, dict(item.attributes)))
+            done = orders.collect_pickup(
                 session,
                 actor=collector,
                 pickup_id=job.id,
@@ -212,6 +240,7 @@ def _collector_round(
                 now=clock.now(),
                 evidence=f"photo:demo:{job.id}",
             )
+            nameplates.update(zip(done.unit_codes, plates, strict=True))
     with transaction(factory) as session:
         carried = custody.units_held_by(
             session, collector.organisation_id, status=custody.UnitStatus.WITH_COLLECTOR.value
@@ -275,7 +304,11 @@ def _receive_and_dismantle(
     settings: Settings,
     rng: random.Random,
     report: Progress,
-) -> None:
+    nameplates: Mapping[str, Nameplate],
+) -> list[tuple[str, int]]:
+    """Receive every shipped lot and dismantle every received unit, reading its brand and
+    size off the nameplate; return (unit code, household id) of each unit dismantled."""
+    dismantled: list[tuple[str, int]] = []
     for plant in city.plants:
         with transaction(factory) as session:
             shipped = exchange.lots_for(session, actor=plant, status="shipped", limit=10_000)
@@ -298,8 +331,8 @@ def _receive_and_dismantle(
                 session, plant.organisation_id, status=custody.UnitStatus.AT_PLANT.value
             )
         for done, unit in enumerate(held, start=1):
-            profile = OUTPUT_PROFILES.get(unit.category_code, DEFAULT_PROFILE)
-            fractions = {name: unit.door_grams * share // 10_000 for name, share in profile.items()}
+            plate = nameplates.get(unit.code, Nameplate("", {}))
+            fractions = _outputs(unit.category_code, unit.door_grams, plate, rng)
             with transaction(factory) as session:
                 record_dismantling(
                     session,
@@ -309,12 +342,63 @@ def _receive_and_dismantle(
                     fractions=fractions,
                     now=clock.now(),
                     evidence=f"video:demo:{unit.code}",
+                    attributes=plate.attributes,
+                    brand=plate.brand,
                 )
+            dismantled.append((unit.code, unit.household_id))
             report(f"dismantling at {plant.username}", done, len(held))
+    return dismantled
 
 
-def _random_item(code: str, rng: random.Random) -> pricing.ItemRequest:
-    """An item as a household would describe it: random attributes, mostly not working."""
+def _outputs(
+    category: str, door_grams: int, plate: Nameplate, rng: random.Random
+) -> dict[str, int]:
+    """The grams of each fraction a demo plant recovers from one unit."""
+    shares: Mapping[str, int] = {}
+    if rng.random() >= OUTLIER_SHARE:
+        expected, _ = expected_composition(category, dict(plate.attributes))  # type: ignore[arg-type]
+        shares = {f.value: bp * RECOVERED_BP // 10_000 for f, bp in expected.items()}
+    if not shares:
+        shares = OUTPUT_PROFILES.get(category, DEFAULT_PROFILE)
+    fractions = {name: door_grams * bp // 10_000 for name, bp in shares.items()}
+    return {name: grams for name, grams in fractions.items() if grams > 0} or {"other": door_grams}
+
+
+def _certify(
+    factory: sessionmaker[Session],
+    city: City,
+    clock: FrozenClock,
+    settings: Settings,
+    dismantled: list[tuple[str, int]],
+    report: Progress,
+) -> int:
+    """Each household asks for the certificate of recycling of its dismantled units.
+
+    One transaction per household, as one visit to its unit pages would be."""
+    signer = custody.load_signer(settings.custody_signing_key, env=settings.env)
+    households: dict[int, Actor] = {int(h.organisation_id): h for h in city.households}
+    by_household: dict[int, list[str]] = defaultdict(list)
+    for code, household_id in dismantled:
+        by_household[household_id].append(code)
+    issued = 0
+    for done, (household_id, codes) in enumerate(sorted(by_household.items()), start=1):
+        with transaction(factory) as session:
+            for code in codes:
+                custody.issue_recycling_certificate(
+                    session,
+                    actor=households[household_id],
+                    unit_code=code,
+                    signer=signer,
+                    now=clock.now(),
+                )
+                issued += 1
+        report("certificates of recycling", done, len(by_household))
+    return issued
+
+
+def _random_item(code: str, rng: random.Random, brands: tuple[str, ...]) -> pricing.ItemRequest:
+    """An item as a household would describe it: random attributes, mostly not working,
+    often of one of the demo brands."""
     model = catalogue().models.get(code)
     attributes: dict[str, object] = {}
     for spec in model.attributes if model else ():
@@ -324,6 +408,11 @@ def _random_item(code: str, rng: random.Random) -> pricing.ItemRequest:
             low = max(spec.minimum, int(spec.default) * 2 // 3)
             high = min(spec.maximum, int(spec.default) * 3 // 2)
             attributes[spec.name] = rng.randint(low, max(low, high))
+    producer = rng.choice(brands) if brands and rng.random() < BRANDED_SHARE else ""
     return pricing.ItemRequest(
-        code, rng.choice((1, 1, 1, 2)), attributes=attributes, works=rng.random() < 0.3
+        code,
+        rng.choice((1, 1, 1, 2)),
+        attributes=attributes,
+        works=rng.random() < 0.3,
+        producer=producer,
     )

@@ -18,6 +18,7 @@ from ewaste.orders.queries import (
 )
 from ewaste.orders.rules import (
     AdjustmentRequest,
+    DoorPayment,
     IllegalPickupTransition,
     InvalidAddress,
     InvalidAdjustment,
@@ -47,6 +48,7 @@ __all__ = [
     "Collection",
     "CollectorAdjustmentRate",
     "CollectorNotEligible",
+    "DoorPayment",
     "DoorUnit",
     "IllegalPickupTransition",
     "InvalidAddress",

@@ -24,6 +24,16 @@ class PickupStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class DoorPayment(StrEnum):
+    """Who pays the household at the door (ADR 0017); the collector's balance is charged
+    either way, since the collector buys the items."""
+
+    COLLECTOR = "collector"
+    """From the collector's balance to the household's platform balance."""
+    PLATFORM = "platform"
+    """Directly by the platform to the household's bank account (a payout)."""
+
+
 class PickupEvent(StrEnum):
     """What can happen to a pickup."""
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import catalog, custody, ledger, pricing
+from ewaste import catalog, custody, ledger, payouts, pricing
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.errors import Conflict
 from ewaste.kernel.geo import GeoPoint
@@ -35,6 +35,8 @@ class DoorUnit:
 
     category_code: str
     mass: Mass
+    code: str | None = None
+    """A code the collector's organisation reserved (a label stuck on offline); None: a new one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +156,12 @@ def collect_pickup(
     units: Sequence[DoorUnit],
     now: datetime,
     evidence: str = "",
+    paid_by: rules.DoorPayment = rules.DoorPayment.COLLECTOR,
 ) -> Collection:
     """Weigh and tag each unit at the door and pay the household from the collector's balance.
+
+    `paid_by` PLATFORM pays the household directly to its bank account instead (a payout
+    charged to the collector's balance; BankAccountMissing when the household gave none).
 
     The units must be exactly the quoted items; the household is paid the quoted
     total (price changes at the door come with the pricing issue). Raises
@@ -190,10 +196,21 @@ def collect_pickup(
             place=place,
             now=now,
             evidence=evidence,
+            code=unit.code,
         )
         codes.append(tagged.code)
     paid = Money(max(pickup.quoted_fen - pickup.deductions_fen, 0))
-    if paid.is_positive():
+    if paid.is_positive() and paid_by is rules.DoorPayment.PLATFORM:
+        payouts.pay_household_at_door(
+            session,
+            collector_id=actor.organisation_id,
+            household_id=pickup.household_id,
+            amount=paid,
+            pickup_id=pickup.id,
+            actor_id=actor.user_id,
+            now=now,
+        )
+    elif paid.is_positive():
         ledger.post_entry(
             session,
             entry=ledger.JournalEntry(

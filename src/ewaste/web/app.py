@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from ewaste.config import Settings
-from ewaste.db.session import make_engine, make_session_factory
+from ewaste.db.session import make_engine, make_session_factory, make_single_write_engine
 from ewaste.kernel.clock import Clock, SystemClock
 from ewaste.pricing import PriceBookCache
 from ewaste.web import api, pages
@@ -24,7 +26,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     """Build the application for `settings` (from the environment when omitted)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url, pool_size=settings.database_threads)
+    single_write = make_single_write_engine(
+        settings.database_url, pool_size=settings.database_threads
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Shutting down: close the pooled connections now rather than when collected.
+        engine.dispose()
+        if single_write is not None:
+            single_write.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="E-Waste Exchange",
         version="0.1.0",
         description=API_DESCRIPTION,
@@ -35,6 +50,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # The quote routes read the caller and write one row: on PostgreSQL they run on
+    # autocommit connections, without BEGIN and COMMIT (docs/adr/0010).
+    app.state.single_write_sessions = single_write and make_session_factory(single_write)
     app.state.clock = clock or SystemClock()
     app.state.price_books = PriceBookCache()
     # The hot API routes run their transaction here (web.context.in_api_transaction);

@@ -110,6 +110,8 @@ async def in_api_transaction(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None,
     work: Callable[[RequestContext], T],
+    *,
+    single_write: bool = False,
 ) -> T:
     """Run `work` in the request's transaction, as the bearer token's actor, on one of the
     worker's database threads, and return what it returns once the commit has succeeded.
@@ -117,11 +119,14 @@ async def in_api_transaction(
     For the hot API routes (docs/adr/0010): the transaction, the caller's lookup, the work
     and the commit make one trip to a database thread, where `api_context` makes three
     (dependency in, handler, dependency out). Errors propagate as from any handler.
+    With `single_write`, `work` promises to write at most one statement, and runs on the
+    app's autocommit sessions where it has them (PostgreSQL: no BEGIN, no COMMIT).
     """
     if credentials is None:
         raise MissingCredentials
     token = credentials.credentials
-    factory = request.app.state.session_factory
+    state = request.app.state
+    factory = (single_write and state.single_write_sessions) or state.session_factory
     now = clock(request).now()
     config = settings(request)
 

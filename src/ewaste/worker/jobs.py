@@ -20,7 +20,17 @@ from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import custody, dispatch, exchange, identity, orders, pricing
+from ewaste import (
+    credit,
+    custody,
+    dispatch,
+    exchange,
+    identity,
+    orders,
+    partners,
+    pricing,
+    settlement,
+)
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
 from ewaste.kernel.clock import Clock
@@ -71,6 +81,33 @@ def _close_auctions(session: Session, now: datetime, limit: int) -> int:
     return exchange.close_due_auctions(session, now=now, limit=limit)
 
 
+def _match_standing_bids(session: Session, now: datetime, limit: int) -> int:
+    # Lots listed for standing bids, claimed with SKIP LOCKED and matched as one set-based
+    # batch; each leaves the queue (sold, or listed at its fixed price) as it is matched, so
+    # no lot is matched twice. The truck's rate per km comes from the worker's settings.
+    return exchange.match_waiting_lots(
+        session, now=now, limit=limit, transport_fen_per_km=Settings().transport_fen_per_km
+    )
+
+
+def _score_credit(session: Session, now: datetime, limit: int) -> int:
+    # Each collector and station is claimed with SKIP LOCKED and scored once per ISO
+    # week (its score row is unique per party and week): docs/adr/0018.
+    return credit.score_due_parties(session, now=now, limit=limit)
+
+
+def _release_settlements(session: Session, now: datetime, limit: int) -> int:
+    # Held proceeds past their holding period, claimed with SKIP LOCKED; each leaves "held"
+    # as its one release entry is posted, so no share is released twice (docs/adr/0020).
+    return settlement.release_due(session, now=now, limit=limit)
+
+
+def _close_partner_month(session: Session, now: datetime, limit: int) -> int:
+    # Closes the last complete month once: the pool row is locked and the month's
+    # run row is unique, so a second worker finds the month done (returns 0).
+    return partners.close_partner_month(session, now=now)
+
+
 @cache
 def _custody_signer(setting: str, env: str) -> custody.Signer:
     return custody.load_signer(setting, env=env)
@@ -90,7 +127,11 @@ JOBS: tuple[Job, ...] = (
     Job("expire_offers", _expire_offers),
     Job("assign_pickups", _assign_pickups),
     Job("close_auctions", _close_auctions, batch=100),
+    Job("match_standing_bids", _match_standing_bids, batch=1000),
     Job("checkpoint_custody", _checkpoint_custody, batch=1),
+    Job("score_credit", _score_credit, batch=200),
+    Job("release_settlements", _release_settlements, batch=200),
+    Job("close_partner_month", _close_partner_month, batch=1),
     # A few routes per transaction: their collectors' profile locks are held while PyVRP
     # searches, and an assignment round waits for them.
     Job("reoptimise_routes", _reoptimise_routes, batch=4),

@@ -63,12 +63,19 @@ class TestPermissionMap:
     def test_parties_hold_no_staff_wide_permission(self, role: Role) -> None:
         assert not [p for p in ROLE_PERMISSIONS[role] if p.is_staff_wide]
 
-    def test_the_regulator_only_reads(self) -> None:
+    def test_the_regulator_reads_and_decides_only_on_subsidy_claims(self) -> None:
         assert ROLE_PERMISSIONS[Role.REGULATOR] == {
             Permission.AUDIT_UNIT_TRACE,
             Permission.AUDIT_REPORT_READ,
+            Permission.AUDIT_CLAIM_DECIDE,
             Permission.STAFF_LOT_READ,
         }
+
+    def test_only_the_regulator_decides_on_subsidy_claims(self) -> None:
+        deciders = {
+            r for r, held in ROLE_PERMISSIONS.items() if Permission.AUDIT_CLAIM_DECIDE in held
+        }
+        assert deciders == {Role.REGULATOR}
 
 
 class TestActor:

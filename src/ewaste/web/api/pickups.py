@@ -81,12 +81,23 @@ class CancelIn(BaseModel):
 
 
 class DoorUnitIn(BaseModel):
-    """One unit on the collector's scale."""
+    """One unit on the collector's scale, optionally with the reserved code stuck on it."""
 
     model_config = ConfigDict(extra="forbid")
 
     category: str = Field(min_length=1, max_length=40)
     grams: Annotated[StrictInt, Field(gt=0, le=2_000_000)]
+    code: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="A unit code reserved by the collector's organisation (a printed label "
+        "from a code block, ADR 0016); omitted: the platform issues a new code. Refused "
+        "when not reserved by this organisation (422 custody.code_not_reserved), already "
+        "used (409 custody.unit_code_used) or outside its block's validity (409 "
+        "custody.code_reservation_expired).",
+        examples=["EWE5FJRE1D0S06"],
+    )
 
 
 class CollectIn(BaseModel):
@@ -168,12 +179,16 @@ def assign_pickup(
 def collect_pickup(
     pickup_id: PathId, body: CollectIn, ctx: RequestContext = Depends(api_context, scope="function")
 ) -> CollectOut:
-    """Weigh and tag each unit at the door; the household is paid at once (collector)."""
+    """Weigh and tag each unit at the door; the household is paid at once (collector).
+
+    A unit may carry a code the collector's organisation reserved (a label stuck on
+    before the pickup); the others get new codes. A refused code changes nothing.
+    """
     result = orders.collect_pickup(
         ctx.session,
         actor=ctx.actor,
         pickup_id=pickup_id,
-        units=[orders.DoorUnit(u.category, Mass(u.grams)) for u in body.units],
+        units=[orders.DoorUnit(u.category, Mass(u.grams), code=u.code) for u in body.units],
         now=ctx.now,
         evidence=body.evidence,
     )

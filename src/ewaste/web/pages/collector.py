@@ -63,6 +63,37 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         offers=dispatch.open_offers(ctx.session, actor=ctx.actor),
         carrying=carrying,
         carrying_grams=sum(u.door_grams for u in carrying),
+        code_blocks=custody.code_blocks(ctx.session, actor=ctx.actor),
+    )
+
+
+@router.post("/collector/code-blocks", name="page_reserve_codes")
+def reserve_codes(
+    request: Request,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Reserve a block of unit codes for tagging without signal (same service as the API)."""
+    try:
+        custody.reserve_unit_codes(
+            ctx.session,
+            actor=ctx.actor,
+            count=forms.whole_number(forms.text(form, "count")),
+            now=ctx.now,
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, "code-blocks", err, form))
+    return see_other("/#code-blocks")
+
+
+@router.get("/collector/code-blocks/{block_id}/labels.pdf", name="page_code_labels")
+def code_labels(block_id: PathId, ctx: RequestContext = Depends(page_context)) -> Response:
+    """The block's QR label sheets as PDF (only for the block's own organisation)."""
+    block = custody.code_block(ctx.session, actor=ctx.actor, block_id=block_id)
+    return Response(
+        custody.label_sheet_pdf(block.codes, block_id=block.id, expires_at=block.expires_at),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="labels-{block.id}.pdf"'},
     )
 
 
@@ -75,14 +106,21 @@ def collect_pickup(
 ) -> Response:
     """Weigh and tag each unit at the door; the household is paid (same service as the API).
 
-    The form carries one category and one weight in kilograms per unit; weights are
-    read as decimals and turned into whole grams.
+    The form carries one category, one weight in kilograms and, optionally, the reserved
+    code of a label already stuck on, per unit; weights are read as decimals and turned
+    into whole grams. A unit without a code gets a new one.
     """
     try:
+        categories = forms.texts(form, "category")
+        codes = forms.texts(form, "unit_code")
         units = [
-            orders.DoorUnit(code, Mass(forms.grams_from_kg(kg)))
-            for code, kg in zip(
-                forms.texts(form, "category"), forms.texts(form, "kg"), strict=False
+            orders.DoorUnit(
+                category,
+                Mass(forms.grams_from_kg(kg)),
+                code=(codes[index] if index < len(codes) else "") or None,
+            )
+            for index, (category, kg) in enumerate(
+                zip(categories, forms.texts(form, "kg"), strict=False)
             )
         ]
         orders.collect_pickup(

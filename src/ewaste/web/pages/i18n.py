@@ -110,6 +110,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         "in_transit": N_("In transit"),
         "at_plant": N_("At the plant"),
         "dismantled": N_("Dismantled"),
+        "missing": N_("Missing at reception"),
     },
     "handover": {
         "unit:collect:door": N_("Collected at the door"),
@@ -117,6 +118,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         "unit:ship:dispatch": N_("Shipped to the plant"),
         "unit:receive:plant": N_("Received at the plant"),
         "unit:dismantle:record": N_("Dismantled"),
+        "unit:missing:reception": N_("Missing from the load at the plant"),
     },
     "fraction": {
         "ferrous": N_("Ferrous metal"),

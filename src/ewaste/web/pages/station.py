@@ -98,6 +98,7 @@ def create_lot(
             unit_codes=forms.unit_codes(forms.text(form, "unit_codes")),
             price=forms.yuan(forms.text(form, "price")),
             now=ctx.now,
+            photos=forms.text(form, "photos", required=False).split(),
         )
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, "lot", err, form))
