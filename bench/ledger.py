@@ -124,7 +124,11 @@ def run(url: str, *, single: int, batched: int, batch: int, parties: int) -> dic
 def main() -> None:
     """Parse arguments, run on a scratch PostgreSQL database, print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", required=True, help="an admin URL of a PostgreSQL server")
+    parser.add_argument(
+        "--postgres",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="an admin URL of a PostgreSQL server (the run creates and drops its database)",
+    )
     parser.add_argument("--single", type=int, default=3_000)
     parser.add_argument("--batched", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=500)
