@@ -43,73 +43,52 @@ def record_sale(
     nothing a user can cause: the fund may go negative, the seller is only credited.
     """
     with session.no_autoflush:  # an award in a batch flushes its rows once, at its end
-        return _record_sale(
+        repo = SettlementRepository(session)
+        existing = repo.by_source(source)
+        if existing is not None:
+            return existing
+        row = _new(
             session,
             source=source,
             seller_id=seller_id,
             payer_id=payer_id,
             price=price,
             now=now,
-            fee_basis_points=fee_basis_points,
             policy=policy,
         )
-
-
-def _record_sale(
-    session: Session,
-    *,
-    source: str,
-    seller_id: int,
-    payer_id: int,
-    price: Money,
-    now: datetime,
-    fee_basis_points: int,
-    policy: credit.SettlementPolicy,
-) -> Settlement:
-    repo = SettlementRepository(session)
-    existing = repo.by_source(source)
-    if existing is not None:
-        return existing
-    row = _new(
-        session,
-        source=source,
-        seller_id=seller_id,
-        payer_id=payer_id,
-        price=price,
-        now=now,
-        policy=policy,
-    )
-    if row.tier != credit.Tier.TOP.value:
-        return row
-    seller = repo.seller_for_update(seller_id, now=now)
-    fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
-    advance = rules.advance_for(
-        price - fee,
-        limit=Money(row.advance_limit_fen),
-        outstanding=Money(seller.outstanding_fen),
-        owed=Money(seller.owed_fen),
-    )
-    if not advance.is_positive():
-        return row
-    ledger.post_entry(
-        session,
-        entry=ledger.JournalEntry(
-            idempotency_key=f"settlement:{source}:advance",
-            occurred_at=now,
-            description="Guarantee fund advances the seller's share at award (top tier)",
-            source=source,
-            lines=ledger.transfer(
-                payer=ledger.Accounts.GUARANTEE_FUND,
-                payee=ledger.Accounts.party(seller_id),
-                amount=advance,
+        if row.tier != credit.Tier.TOP.value:
+            return row
+        seller = repo.seller_for_update(seller_id, now=now)
+        fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
+        advance = rules.advance_for(
+            price - fee,
+            limit=Money(row.advance_limit_fen),
+            outstanding=Money(seller.outstanding_fen),
+            owed=Money(seller.owed_fen),
+        )
+        if not advance.is_positive():
+            return row
+        ledger.post_entry(
+            session,
+            entry=ledger.JournalEntry(
+                idempotency_key=f"settlement:{source}:advance",
+                occurred_at=now,
+                description="Guarantee fund advances the seller's share at award (top tier)",
+                source=source,
+                lines=ledger.transfer(
+                    payer=ledger.Accounts.GUARANTEE_FUND,
+                    payee=ledger.Accounts.party(seller_id),
+                    amount=advance,
+                ),
             ),
-        ),
-    )
-    row.advanced_fen = advance.minor
-    seller.outstanding_fen += advance.minor
-    seller.updated_at = now
-    _transition(repo, row, SettlementEvent.ADVANCE, now=now, note=f"advanced {advance.minor} fen")
-    return row
+        )
+        row.advanced_fen = advance.minor
+        seller.outstanding_fen += advance.minor
+        seller.updated_at = now
+        _transition(
+            repo, row, SettlementEvent.ADVANCE, now=now, note=f"advanced {advance.minor} fen"
+        )
+        return row
 
 
 def settle_at_reception(

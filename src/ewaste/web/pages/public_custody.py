@@ -36,24 +36,8 @@ def track(
     try:
         unit = custody.lookup_receipt(session, receipt_code=receipt_code, public_key=key)
     except DomainError as err:
-        return render(
-            request,
-            "public_chain.html",
-            status=status_for(err),
-            mode="form",
-            unit=None,
-            check=None,
-            error=translate_error(err, translations(request)),
-        )
-    return render(
-        request,
-        "public_chain.html",
-        mode="track",
-        unit=unit,
-        check=None,
-        error=None,
-        category_names=category_names(session, language(request)),
-    )
+        return _refused(request, err, mode="form")
+    return _chain(request, session, mode="track", unit=unit, check=None)
 
 
 @router.get("/verify/{certificate_code}", name="public_certificate")
@@ -67,21 +51,31 @@ def verify(
             session, certificate_code=certificate_code, public_key=key
         )
     except DomainError as err:
-        return render(
-            request,
-            "public_chain.html",
-            status=status_for(err),
-            mode="verify",
-            unit=None,
-            check=None,
-            error=translate_error(err, translations(request)),
-        )
+        return _refused(request, err, mode="verify")
+    return _chain(request, session, mode="verify", unit=unit, check=check)
+
+
+def _chain(
+    request: Request, session: Session, *, mode: str, unit: object, check: object
+) -> Response:
     return render(
         request,
         "public_chain.html",
-        mode="verify",
+        mode=mode,
         unit=unit,
         check=check,
         error=None,
         category_names=category_names(session, language(request)),
+    )
+
+
+def _refused(request: Request, err: DomainError, *, mode: str) -> Response:
+    return render(
+        request,
+        "public_chain.html",
+        status=status_for(err),
+        mode=mode,
+        unit=None,
+        check=None,
+        error=translate_error(err, translations(request)),
     )
