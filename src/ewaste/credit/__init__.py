@@ -25,6 +25,7 @@ from ewaste.credit.services import (
     credit_scores,
     score_due_parties,
     settlement_terms,
+    settlement_terms_of,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "score_breakdown",
     "score_due_parties",
     "settlement_terms",
+    "settlement_terms_of",
     "settlement_tier",
     "terms_for",
     "volumes_between",

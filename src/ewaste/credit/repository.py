@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, column, or_, select, table
+from sqlalchemy import Integer, column, func, or_, select, table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,34 @@ class CreditRepository:
             stmt = stmt.where(CreditScore.computed_at <= at)
         stmt = stmt.order_by(CreditScore.computed_at.desc(), CreditScore.id.desc()).limit(1)
         return self._session.scalars(stmt).first()
+
+    def latest_of(self, organisation_ids: Sequence[int], *, at: datetime) -> dict[int, CreditScore]:
+        """Each party's newest score computed at or before `at`, by party (one statement);
+        a party never scored by then is absent."""
+        if not organisation_ids:
+            return {}
+        ranked = (
+            select(
+                CreditScore.id,
+                func.row_number()
+                .over(
+                    partition_by=CreditScore.organisation_id,
+                    order_by=(CreditScore.computed_at.desc(), CreditScore.id.desc()),
+                )
+                .label("rank"),
+            )
+            .where(
+                CreditScore.organisation_id.in_(sorted(set(organisation_ids))),
+                CreditScore.computed_at <= at,
+            )
+            .subquery()
+        )
+        stmt = (
+            select(CreditScore)
+            .join(ranked, ranked.c.id == CreditScore.id)
+            .where(ranked.c.rank == 1)
+        )
+        return {row.organisation_id: row for row in self._session.scalars(stmt)}
 
     def history(self, organisation_id: int, *, limit: int) -> Sequence[CreditScore]:
         """The party's scores, newest first."""

@@ -3,6 +3,7 @@ its explanation, and the settlement terms a party's latest score earns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -121,9 +122,28 @@ def settlement_terms(
     middle (>= 550) at reception; a new party (never scored) or a low score waits
     `holding` after reception. Never raises for an unknown party: it is new.
     """
-    row = CreditRepository(session).latest(organisation_id, at=on)
-    if row is None:
-        return terms_for(None, policy=policy)
-    return terms_for(
-        row.score, scored_on=row.computed_at.astimezone(CHINA_TIME).date(), policy=policy
-    )
+    return settlement_terms_of(session, [organisation_id], on, policy=policy)[organisation_id]
+
+
+def settlement_terms_of(
+    session: Session,
+    organisation_ids: Sequence[int],
+    on: datetime,
+    *,
+    policy: SettlementPolicy = DEFAULT_POLICY,
+) -> dict[int, SettlementTerms]:
+    """`settlement_terms` of many sellers at once (one statement), by seller."""
+    scores = CreditRepository(session).latest_of(organisation_ids, at=on)
+    terms: dict[int, SettlementTerms] = {}
+    for organisation_id in organisation_ids:
+        row = scores.get(organisation_id)
+        terms[organisation_id] = (
+            terms_for(None, policy=policy)
+            if row is None
+            else terms_for(
+                row.score,
+                scored_on=row.computed_at.astimezone(CHINA_TIME).date(),
+                policy=policy,
+            )
+        )
+    return terms

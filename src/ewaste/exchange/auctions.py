@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from ewaste import ledger
+from ewaste import ledger, settlement
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot
-from ewaste.exchange.contracts import escrow_entry, record_award
+from ewaste.exchange.contracts import escrow_entry, record_award, sale_of
 from ewaste.exchange.licences import check_plant_eligible, local_date, year_bounds
-from ewaste.exchange.models import Auction, AuctionBid, Lot
+from ewaste.exchange.models import Auction, AuctionBid, Contract, Lot
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
 from ewaste.exchange.rules import (
     AlreadyBid,
@@ -186,6 +186,7 @@ def close_due_auctions(session: Session, *, now: datetime, limit: int) -> int:
         now=now,
     )
     changed: list[Lot] = []
+    sales: list[settlement.Sale] = []
     for auction in auctions:
         lot = lots[auction.lot_id]
         auction.closed_at = now
@@ -198,8 +199,10 @@ def close_due_auctions(session: Session, *, now: datetime, limit: int) -> int:
             lot.sale_method = SaleMethod.FIXED_PRICE.value
         else:
             auction.apply(AuctionEvent.AWARD)
-            auction.winning_bid_id = winner
+            auction.winning_bid_id = winner.auction_bid_id
+            sales.append(sale_of(winner))
         changed.append(lot)
+    settlement.record_sales(session, sales, now=now)
     repo.store_lots(changed)
     money.flush()
     session.flush()
@@ -216,8 +219,8 @@ def _winner(
     *,
     on: date,
     now: datetime,
-) -> int | None:
-    """Award the lot to the best bid whose plant is eligible and can pay; its bid id."""
+) -> Contract | None:
+    """Award the lot to the best bid whose plant is eligible and can pay; its contract."""
     sealed = [SealedBid(b.id, b.plant_id, b.price_fen, b.placed_at) for b in placed]
     category, units = lot.category_code, lot.unit_count
     for bid in rules.ranked_bids(sealed, reserve_fen=auction.reserve_fen):
@@ -232,7 +235,7 @@ def _winner(
         except (NotEligible, ledger.InsufficientFunds):
             continue
         contracted[category] = contracted.get(category, 0) + units
-        record_award(
+        return record_award(
             session,
             lot,
             plant_id=bid.plant_id,
@@ -242,5 +245,4 @@ def _winner(
             now=now,
             auction_bid_id=bid.id,
         )
-        return bid.id
     return None

@@ -144,6 +144,7 @@ def award(
         standing_bid_id=standing_bid_id,
         transport=transport,
     )
+    settlement.record_sales(session, [sale_of(contract)], now=now)
     session.flush()
     return contract
 
@@ -175,9 +176,10 @@ def record_award(
     transport: Money | None = None,
 ) -> Contract:
     """The writes of an award whose checks and payment are done: the lot's `buy` transition
-    and its journal row, and the contract, staged for the next flush; and the station's
-    settlement under the tier in force now, a top-tier station being advanced its share by
-    the guarantee fund (`settlement.record_sale`, docs/adr/0020)."""
+    and its journal row, and the contract, staged for the next flush. The caller then
+    records the station's settlement under the tier in force now (`settlement.record_sales`
+    of `sale_of(contract)`, once per batch; a top-tier station is advanced its share by the
+    guarantee fund, docs/adr/0020)."""
     transition_lot(session, lot, LotEvent.BUY, user_id=user_id, now=now, note=method.value)
     lot.plant_id = plant_id
     contract = Contract(
@@ -197,15 +199,14 @@ def record_award(
         awarded_at=now,
     )
     MarketRepository(session).stage([contract])
-    settlement.record_sale(
-        session,
-        source=f"lot:{lot.id}",
-        seller_id=lot.station_id,
-        payer_id=plant_id,
-        price=price,
-        now=now,
-    )
     return contract
+
+
+def sale_of(contract: Contract) -> settlement.Sale:
+    """What settlement needs of an award: the lot's source, the station, the plant, the price."""
+    return settlement.Sale(
+        f"lot:{contract.lot_id}", contract.station_id, contract.plant_id, Money(contract.price_fen)
+    )
 
 
 def contracts_for(session: Session, *, actor: Actor, limit: int = 200) -> Sequence[ContractView]:

@@ -20,9 +20,9 @@ from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
-from ewaste import identity, ledger
+from ewaste import identity, ledger, settlement
 from ewaste.exchange import rules
-from ewaste.exchange.contracts import escrow_entry, record_award
+from ewaste.exchange.contracts import escrow_entry, record_award, sale_of
 from ewaste.exchange.licences import local_date, year_bounds
 from ewaste.exchange.models import Contract, Lot
 from ewaste.exchange.reception_repository import ReceptionRepository
@@ -209,6 +209,7 @@ def match_lots(
         else:
             lot.sale_method = SaleMethod.STANDING_BID.value
             awarded[lot.id] = contract
+    settlement.record_sales(session, [sale_of(c) for c in awarded.values()], now=now)
     ExchangeRepository(session).store_lots(lots)
     batch.money.flush()
     market.record_bid_usage(

@@ -12,7 +12,8 @@ from ewaste.settlement.rules import (
     payment,
 )
 from ewaste.settlement.services import (
-    record_sale,
+    Sale,
+    record_sales,
     release_due,
     settle_at_reception,
     settlement_for,
@@ -24,6 +25,7 @@ __all__ = [
     "ADVANCE_FEE_BASIS_POINTS",
     "IllegalSettlementTransition",
     "Payment",
+    "Sale",
     "SellerNotFound",
     "SellerSettlement",
     "SettlementEvent",
@@ -31,7 +33,7 @@ __all__ = [
     "SettlementView",
     "advance_for",
     "payment",
-    "record_sale",
+    "record_sales",
     "release_due",
     "settle_at_reception",
     "settlement_for",

@@ -20,15 +20,40 @@ class SettlementRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, values: Mapping[str, object]) -> Settlement:
-        """Insert a settlement now (its id is needed for its history) and return it, flushing
-        nothing else: an award in a batch keeps its other rows for the batch's single flush."""
+    def insert_many(self, values: Sequence[Mapping[str, object]]) -> list[int]:
+        """Insert settlements in one statement, without loading them; their ids in the order
+        given (an award in a batch keeps its other rows for the batch's single flush)."""
+        if not values:
+            return []
+        stmt = insert(Settlement).returning(Settlement.id, sort_by_parameter_order=True)
         with self._session.no_autoflush:
-            return self._session.scalars(insert(Settlement).returning(Settlement), [values]).one()
+            return list(self._session.scalars(stmt, list(values)).all())
+
+    def insert_changes(self, values: Sequence[Mapping[str, object]]) -> None:
+        """Insert history rows in one statement."""
+        if values:
+            self._session.execute(insert(SettlementStatusChange), list(values))
+
+    def by_ids(self, ids: Sequence[int]) -> list[Settlement]:
+        """Settlements by id, in the order given."""
+        if not ids:
+            return []
+        found = {
+            row.id: row
+            for row in self._session.scalars(select(Settlement).where(Settlement.id.in_(ids)))
+        }
+        return [found[i] for i in ids]
 
     def add_change(self, change: SettlementStatusChange) -> None:
         """Stage a history row for the next flush."""
         self._session.add(change)
+
+    def recorded_sources(self, sources: Sequence[str]) -> set[str]:
+        """Which of these sales already have a settlement."""
+        if not sources:
+            return set()
+        stmt = select(Settlement.source).where(Settlement.source.in_(sorted(set(sources))))
+        return set(self._session.scalars(stmt))
 
     def by_source(self, source: str, *, for_update: bool = False) -> Settlement | None:
         """The settlement of one sale (row-locked when asked)."""

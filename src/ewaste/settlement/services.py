@@ -1,15 +1,17 @@
 """Settlement by tier: the advance at award, the payment at reception, the release after the
 holding period, and the recovery of bad advances from later earnings (docs/adr/0020).
 
-The exchange calls `record_sale` when a lot is awarded and `settle_at_reception` when escrow is
-released; a station's receipt of a collector's units calls `settle_at_reception` alone (the
-receipt is both the sale and its reception). The worker calls `release_due`. The ledger is
-written only through `ledger.post_entry`; every entry carries the sale's `source`.
+The exchange calls `record_sales` when lots are awarded (once per batch) and
+`settle_at_reception` when escrow is released; a station's receipt of a collector's units
+calls `settle_at_reception` alone (the receipt is both the sale and its reception). The
+worker calls `release_due`. The ledger is written only through `ledger.post_entry`; every
+entry carries the sale's `source`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -25,70 +27,95 @@ from ewaste.settlement.rules import SellerNotFound, SettlementEvent, SettlementS
 from ewaste.settlement.views import SellerSettlement, seller_settlement
 
 
-def record_sale(
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """An award to settle: its source (`lot:<id>`, as its journal entries), seller, payer
+    and price."""
+
+    source: str
+    seller_id: int
+    payer_id: int
+    price: Money
+
+
+def record_sales(
     session: Session,
+    sales: Sequence[Sale],
     *,
-    source: str,
-    seller_id: int,
-    payer_id: int,
-    price: Money,
     now: datetime,
     fee_basis_points: int = rules.ADVANCE_FEE_BASIS_POINTS,
     policy: credit.SettlementPolicy = credit.DEFAULT_POLICY,
-) -> Settlement:
-    """Record a sale with the seller's terms in force `now`; a top-tier seller is advanced
-    its share (price less the fee) by the guarantee fund, up to what is left of its limit.
+) -> None:
+    """Record sales with each seller's terms in force `now` (a sale already recorded for its
+    source is left as it is); a top-tier seller is advanced its share (price less the fee)
+    by the guarantee fund, up to what is left of its limit, sale after sale in the order
+    given.
 
-    Returns the sale's settlement (the one already recorded for `source`, if any). Raises
-    nothing a user can cause: the fund may go negative, the seller is only credited.
+    Set-based for a batch of awards: one read of the recorded sources, one of the sellers'
+    scores, one insert of the settlements and one of their history; only top-tier sales are
+    loaded and their sellers' totals locked (in id order). Raises nothing a user can cause:
+    the fund may go negative, the seller is only credited.
     """
     with session.no_autoflush:  # an award in a batch flushes its rows once, at its end
         repo = SettlementRepository(session)
-        existing = repo.by_source(source)
-        if existing is not None:
-            return existing
-        row = _new(
-            session,
-            source=source,
-            seller_id=seller_id,
-            payer_id=payer_id,
-            price=price,
-            now=now,
-            policy=policy,
+        recorded = repo.recorded_sources([sale.source for sale in sales])
+        new = list({sale.source: sale for sale in sales if sale.source not in recorded}.values())
+        terms = credit.settlement_terms_of(
+            session, sorted({sale.seller_id for sale in new}), now, policy=policy
         )
-        if row.tier != credit.Tier.TOP.value:
-            return row
-        seller = repo.seller_for_update(seller_id, now=now)
-        fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
-        advance = rules.advance_for(
-            price - fee,
-            limit=Money(row.advance_limit_fen),
-            outstanding=Money(seller.outstanding_fen),
-            owed=Money(seller.owed_fen),
+        ids = _insert(repo, new, terms, now=now)
+        top = repo.by_ids(
+            [
+                i
+                for i, sale in zip(ids, new, strict=True)
+                if terms[sale.seller_id].tier is credit.Tier.TOP
+            ]
         )
-        if not advance.is_positive():
-            return row
-        ledger.post_entry(
-            session,
-            entry=ledger.JournalEntry(
-                idempotency_key=f"settlement:{source}:advance",
-                occurred_at=now,
-                description="Guarantee fund advances the seller's share at award (top tier)",
-                source=source,
-                lines=ledger.transfer(
-                    payer=ledger.Accounts.GUARANTEE_FUND,
-                    payee=ledger.Accounts.party(seller_id),
-                    amount=advance,
-                ),
+        sellers = {
+            seller_id: repo.seller_for_update(seller_id, now=now)
+            for seller_id in sorted({row.seller_id for row in top})
+        }
+        for row in top:
+            _advance(session, repo, row, sellers[row.seller_id], fee_basis_points, now=now)
+
+
+def _advance(
+    session: Session,
+    repo: SettlementRepository,
+    row: Settlement,
+    seller: SettlementSeller,
+    fee_basis_points: int,
+    *,
+    now: datetime,
+) -> None:
+    price = Money(row.price_fen)
+    fee = price.times(Decimal(fee_basis_points) / 10_000, rounding=ROUND_DOWN)
+    advance = rules.advance_for(
+        price - fee,
+        limit=Money(row.advance_limit_fen),
+        outstanding=Money(seller.outstanding_fen),
+        owed=Money(seller.owed_fen),
+    )
+    if not advance.is_positive():
+        return
+    ledger.post_entry(
+        session,
+        entry=ledger.JournalEntry(
+            idempotency_key=f"settlement:{row.source}:advance",
+            occurred_at=now,
+            description="Guarantee fund advances the seller's share at award (top tier)",
+            source=row.source,
+            lines=ledger.transfer(
+                payer=ledger.Accounts.GUARANTEE_FUND,
+                payee=ledger.Accounts.party(row.seller_id),
+                amount=advance,
             ),
-        )
-        row.advanced_fen = advance.minor
-        seller.outstanding_fen += advance.minor
-        seller.updated_at = now
-        _transition(
-            repo, row, SettlementEvent.ADVANCE, now=now, note=f"advanced {advance.minor} fen"
-        )
-        return row
+        ),
+    )
+    row.advanced_fen = advance.minor
+    seller.outstanding_fen += advance.minor
+    seller.updated_at = now
+    _transition(repo, row, SettlementEvent.ADVANCE, now=now, note=f"advanced {advance.minor} fen")
 
 
 def settle_at_reception(
@@ -117,15 +144,12 @@ def settle_at_reception(
     row it may have recorded goes with the caller's transaction, which the edge rolls back.
     """
     repo = SettlementRepository(session)
-    row = repo.by_source(source, for_update=True) or _new(
-        session,
-        source=source,
-        seller_id=seller_id,
-        payer_id=payer_id,
-        price=price,
-        now=now,
-        policy=policy,
-    )
+    row = repo.by_source(source, for_update=True)
+    if row is None:  # awarded before settlement by tier: the terms in force now
+        terms = credit.settlement_terms_of(session, [seller_id], now, policy=policy)
+        _insert(repo, [Sale(source, seller_id, payer_id, price)], terms, now=now)
+        row = repo.by_source(source, for_update=True)
+        assert row is not None
     seller = repo.seller_for_update(seller_id, now=now)
     row.share_fen, row.received_at = share.minor, now
     entry_lines = list(lines)
@@ -190,52 +214,52 @@ def settlement_of_seller(
     return seller_settlement(session, seller_id=organisation_id, now=now)
 
 
-def _new(
-    session: Session,
+def _insert(
+    repo: SettlementRepository,
+    sales: Sequence[Sale],
+    terms: Mapping[int, credit.SettlementTerms],
     *,
-    source: str,
-    seller_id: int,
-    payer_id: int,
-    price: Money,
     now: datetime,
-    policy: credit.SettlementPolicy,
-) -> Settlement:
-    with session.no_autoflush:
-        terms = credit.settlement_terms(session, seller_id, now, policy=policy)
-    repo = SettlementRepository(session)
-    row = repo.add(
-        {
-            "source": source,
-            "seller_id": seller_id,
-            "payer_id": payer_id,
-            "tier": terms.tier.value,
-            "release": terms.release.value,
-            "score": terms.score,
-            "holding_seconds": int(terms.holding.total_seconds()),
-            "price_fen": price.minor,
-            "advance_limit_fen": terms.advance_limit.minor,
-            "advanced_fen": 0,
-            "repaid_fen": 0,
-            "shortfall_fen": 0,
-            "recovered_fen": 0,
-            "paid_fen": 0,
-            "held_fen": 0,
-            "status": SettlementStatus.AWARDED.value,
-            "sold_at": now,
-            "version": 1,
-        }
+) -> list[int]:
+    """Insert the sales' settlements and their first history rows; their ids, in order."""
+    ids = repo.insert_many([_values(sale, terms[sale.seller_id], now) for sale in sales])
+    repo.insert_changes(
+        [
+            {
+                "settlement_id": settlement_id,
+                "from_status": "",
+                "to_status": SettlementStatus.AWARDED.value,
+                "event": "record",
+                "at": now,
+                "note": f"tier {t.tier.value} (score {t.score}), release {t.release.value}",
+            }
+            for settlement_id, t in zip(ids, (terms[sale.seller_id] for sale in sales), strict=True)
+        ]
     )
-    repo.add_change(
-        SettlementStatusChange(
-            settlement_id=row.id,
-            from_status="",
-            to_status=row.status,
-            event="record",
-            at=now,
-            note=f"tier {row.tier} (score {terms.score}), release {row.release}",
-        )
-    )
-    return row
+    return ids
+
+
+def _values(sale: Sale, terms: credit.SettlementTerms, now: datetime) -> dict[str, object]:
+    return {
+        "source": sale.source,
+        "seller_id": sale.seller_id,
+        "payer_id": sale.payer_id,
+        "tier": terms.tier.value,
+        "release": terms.release.value,
+        "score": terms.score,
+        "holding_seconds": int(terms.holding.total_seconds()),
+        "price_fen": sale.price.minor,
+        "advance_limit_fen": terms.advance_limit.minor,
+        "advanced_fen": 0,
+        "repaid_fen": 0,
+        "shortfall_fen": 0,
+        "recovered_fen": 0,
+        "paid_fen": 0,
+        "held_fen": 0,
+        "status": SettlementStatus.AWARDED.value,
+        "sold_at": now,
+        "version": 1,
+    }
 
 
 def _pay(
