@@ -9,6 +9,7 @@ the form is rendered, so a double submit (or a resent post) pays once (docs/adr/
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Final
 
 from babel.support import Translations
@@ -27,6 +28,7 @@ from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.credit import terms_text
 from ewaste.web.pages.failures import Failure, error_page, failed
 from ewaste.web.pages.i18n import N_
+from ewaste.web.pages.journal_text import entry_description
 from ewaste.web.pages.rendering import language, render, see_other, translations
 
 router = APIRouter(include_in_schema=False)
@@ -92,6 +94,7 @@ def party_page(request: Request, ctx: RequestContext, failure: Failure | None = 
         lines=statement.lines,
         names=_names(translations(request)),
         account_kind=account_kind,
+        describe=partial(entry_description, translations=translations(request)),
         idempotency_key=new_key(),
         **_settlement(request, ctx),
     )
