@@ -1,7 +1,8 @@
 """The demo city shows a new user real data on every page: brands mapped to two producers,
 brands recorded at dismantling (the producer's take-back report has figures), most
 outputs passing the check with a few flagged for review, and a certificate of recycling
-for every dismantled unit."""
+for every dismantled unit; the option pool set up, and the stations' and a few collectors'
+withdrawals gathered into the first bank batch."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import analytics, catalog, compliance, custody
+from ewaste import analytics, catalog, compliance, custody, ledger, partners, payouts
 from ewaste.analytics.rules import china_month
 from ewaste.config import Settings
 from ewaste.custody.models import Certificate
@@ -74,3 +75,10 @@ def test_a_small_demo_day_fills_the_producer_report_and_the_certificates(
         )
         code = custody.units_of_household(session, household.organisation_id)[0][0]
         assert custody.trace_unit(session, actor=household, unit_code=code).complete
+        # The operator's money and partner pages have something to show.
+        batches = payouts.batches_for(session, actor=city.operator)
+        assert [b.status for b in batches] == ["created"]
+        assert batches[0].payout_count == summary.payouts_batched >= len(city.stations)
+        table = partners.cap_table(session, actor=city.operator)
+        assert table.pool.cap_basis_points == 1500
+        assert ledger.check_ledger(session).ok

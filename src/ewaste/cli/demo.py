@@ -93,7 +93,8 @@ def _print_summary(summary: demo_city.DaySummary) -> None:
     o = summary.overview
     console.print(
         f"\nquotes: {summary.quotes}   pickups booked: {summary.pickups}   "
-        f"collected: {summary.collected}   lots: {summary.lots}"
+        f"collected: {summary.collected}   lots: {summary.lots}\n"
+        f"payouts in the first bank batch: {summary.payouts_batched}"
     )
     table = Table(title="Units and kg by category")
     for column in ("category", "类别", "units", "kg"):

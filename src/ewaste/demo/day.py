@@ -21,6 +21,7 @@ from ewaste.compliance import expected_composition, record_dismantling
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
 from ewaste.demo.city import City
+from ewaste.demo.money import settle_the_day
 from ewaste.identity import Actor
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import haversine_m
@@ -118,6 +119,7 @@ class DaySummary:
     lots: int
     overview: analytics.Overview
     certificates: int = 0
+    payouts_batched: int = 0
 
 
 def simulate_day(
@@ -131,7 +133,8 @@ def simulate_day(
 ) -> DaySummary:
     """Run one day: quotes and bookings, dispatch, door collection, station intake, lots,
     sale, shipment, reception, dismantling (with brand and attributes) and the
-    households' certificates of recycling. The clock moves through the day."""
+    households' certificates of recycling; then the option pool, withdrawals and the first
+    bank batch (`demo.money`). The clock moves through the day."""
     report = progress or (lambda phase, done, total: None)
     start = clock.now()
     pickups = _book(factory, city, clock, settings, rng, report)
@@ -143,9 +146,12 @@ def simulate_day(
     dismantled = _receive_and_dismantle(factory, city, clock, settings, rng, report, nameplates)
     certificates = _certify(factory, city, clock, settings, dismantled, report)
     run_due_jobs(factory, clock)
+    batched = settle_the_day(factory, city, clock)
     with transaction(factory) as session:
         overview = analytics.overview(session)
-    return DaySummary(len(city.households), pickups, collected, lots, overview, certificates)
+    return DaySummary(
+        len(city.households), pickups, collected, lots, overview, certificates, batched
+    )
 
 
 def _book(
