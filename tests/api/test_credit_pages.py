@@ -28,8 +28,8 @@ def world(session: Session, clock: FrozenClock) -> World:
 @pytest.mark.parametrize(
     ("lang", "heading", "factor", "terms"),
     [
-        ("zh_CN", "信用分", "准时", "拆解厂签收货批 7 天后结算"),
-        ("en", "Credit score", "On time", "paid 7 days after the plant receives the lot"),
+        ("zh_CN", "信用分", "准时", "回收站签收您的物品 7 天后结算"),
+        ("en", "Credit score", "On time", "paid 7 days after the station receives your units"),
     ],
 )
 def test_a_collector_sees_its_score_explained(

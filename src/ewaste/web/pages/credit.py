@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from ewaste import credit, identity
-from ewaste.identity import Permission
+from ewaste.identity import Permission, Role
 from ewaste.kernel.money import format_money
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
@@ -45,6 +45,15 @@ TIERS = {
     "middle": N_("Middle tier: paid when the plant receives the lot"),
     "new": N_("New or low score: paid %(days)s days after the plant receives the lot"),
 }
+"""A station's terms: it sells lots to plants."""
+
+COLLECTOR_TIERS = {
+    "top": N_("Top tier: paid as soon as the station receives your units"),
+    "middle": N_("Middle tier: paid as soon as the station receives your units"),
+    "new": N_("New or low score: paid %(days)s days after the station receives your units"),
+}
+"""A collector's terms: it sells units to stations, and the receipt is also the reception
+(ADR 0020), so there is nothing to advance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +85,10 @@ def explain(view: credit.ScoreView, t: Translations) -> list[FactorLine]:
     return lines
 
 
-def terms_text(terms: credit.SettlementTerms, t: Translations, lang: str) -> str:
-    """The tier's settlement terms in one sentence."""
-    return t.gettext(TIERS[terms.tier.value]) % {
+def terms_text(terms: credit.SettlementTerms, t: Translations, lang: str, *, role: str) -> str:
+    """The tier's settlement terms in one sentence, for a party of `role`."""
+    texts = COLLECTOR_TIERS if role == Role.COLLECTOR.value else TIERS
+    return t.gettext(texts[terms.tier.value]) % {
         "limit": format_money(terms.advance_limit, lang),
         "days": terms.holding.days,
     }
@@ -107,7 +117,7 @@ def _detail(request: Request, ctx: RequestContext, organisation_id: int) -> Resp
             "credit.html",
             ctx=ctx,
             view=None,
-            terms=terms_text(terms, t, lang),
+            terms=terms_text(terms, t, lang, role=ctx.actor.role.value),
             tier_names=tier_names(t),
         )
     return render(
@@ -116,7 +126,7 @@ def _detail(request: Request, ctx: RequestContext, organisation_id: int) -> Resp
         ctx=ctx,
         view=view,
         lines=explain(view, t),
-        terms=terms_text(view.terms, t, lang),
+        terms=terms_text(view.terms, t, lang, role=view.role),
         history=history,
         tier_names=tier_names(t),
     )

@@ -109,7 +109,7 @@ def _settlement(request: Request, ctx: RequestContext) -> dict[str, object]:
     t = translations(request)
     return {
         "settlement": view,
-        "settlement_terms": terms_text(view.terms, t, language(request)),
+        "settlement_terms": terms_text(view.terms, t, language(request), role=ctx.actor.role.value),
     }
 
 
