@@ -45,7 +45,7 @@ def test_the_regulator_sees_volumes_and_flags_in_chinese_and_reviews_one(
     page = app_client.get("/reports", params={"first": "2026-03", "last": "2026-03"})
     assert page.status_code == 200, page.text
     assert "被标记的拆解记录" in page.text
-    assert "未回收" in page.text
+    assert "未捕集" in page.text
     assert flagged in page.text
     assert "电冰箱" in page.text
     done = app_client.post(

@@ -173,9 +173,27 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "account": {
         "party_available": N_("Party balances"),
+        "party_pending": N_("Party balances held (pending)"),
+        "party_escrow": N_("Parties' money in escrow"),
         "escrow": N_("Escrow"),
         "platform_fees": N_("Platform fees"),
+        "guarantee_fund": N_("Guarantee fund"),
+        "payouts_in_transit": N_("Payouts in transit"),
         "bank": N_("Bank"),
+    },
+    "check_reason": {
+        "total_short": N_("the outputs weigh much less than the unit"),
+        "total_over": N_("the outputs weigh more than the unit"),
+        "mass_unlike_category": N_("the unit's weight does not fit its category and size"),
+        "not_captured": N_("not captured"),
+        "fraction_short": N_("less than expected"),
+        "fraction_over": N_("more than expected"),
+    },
+    "check": {
+        "passed": N_("Passed"),
+        "flagged": N_("Flagged"),
+        "cleared": N_("Cleared"),
+        "upheld": N_("Upheld"),
     },
 }
 

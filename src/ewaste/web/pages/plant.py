@@ -9,7 +9,7 @@ After saving, the page shows the record's output check (passed, or flagged with 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,7 +28,6 @@ from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
-from ewaste.web.pages.i18n import N_
 from ewaste.web.pages.names import attribute_name, choice_name, unit_name
 from ewaste.web.pages.rendering import language, render, see_other
 
@@ -38,16 +37,6 @@ FRACTIONS = tuple(f.value for f in compliance.Fraction)
 MAX_EVIDENCE: Final = 200
 """As the API: the evidence references of one dismantling, at most 200 characters."""
 MAX_ATTRIBUTES: Final = 10
-
-REASONS: Final[Mapping[str, str]] = {
-    "total_short": N_("the outputs weigh much less than the unit"),
-    "total_over": N_("the outputs weigh more than the unit"),
-    "mass_unlike_category": N_("the unit's weight does not fit its category and size"),
-    "not_captured": N_("not captured"),
-    "fraction_short": N_("less than expected"),
-    "fraction_over": N_("more than expected"),
-}
-"""The output check's reasons (`compliance.CheckReason`) as the plant reads them."""
 
 _PAIR: Final = re.compile(r"([a-z][a-z0-9_]{0,39})=([A-Za-z0-9_.\-]{1,40})")
 
@@ -144,7 +133,6 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         attribute_hints=attribute_hints(
             [u.category_code for u in received_units], language(request)
         ),
-        reasons=REASONS,
         brand_names={
             b.key: (b.name_zh or b.name) if language(request) == "zh_CN" else b.name
             for b in catalog.brands(ctx.session)
