@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     default_locale: Literal["zh_CN", "en"] = "zh_CN"
     default_region: str = Field(default="shenzhen", min_length=1, max_length=40)
     quote_valid_minutes: int = Field(default=24 * 60, ge=1)
+    public_lookups_per_minute: int = Field(default=60, ge=1)
+    """Public lookups (receipt codes, certificates) per client address and minute."""
+    failed_logins_per_quarter_hour: int = Field(default=10, ge=1)
+    """Failed logins per client address and username in 15 minutes, before a pause."""
     platform_fee_basis_points: int = Field(default=200, ge=0, le=10_000)
     reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)
     transport_fen_per_km: int = Field(default=800, ge=0, le=1_000_000)

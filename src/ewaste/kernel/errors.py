@@ -57,6 +57,13 @@ class InvalidInput(DomainError):
     message = "The input is not valid."
 
 
+class TooManyRequests(DomainError):
+    """The caller asked too often; it may try again after `retry_after_s` seconds."""
+
+    code = "too_many_requests"
+    message = "Too many requests; try again in {retry_after_s} seconds."
+
+
 class IllegalTransition(Conflict):
     """A state machine was asked for a transition its table does not contain."""
 

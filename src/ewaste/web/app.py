@@ -14,6 +14,7 @@ from ewaste.kernel.clock import Clock, SystemClock
 from ewaste.pricing import PriceBookCache
 from ewaste.web import api, pages
 from ewaste.web.errors import install_error_handlers
+from ewaste.web.throttle import Throttle, TooManyLoginAttempts, TooManyLookups
 
 API_DESCRIPTION = """
 E-Waste Exchange JSON API. Authenticate with `POST /api/auth/token` and send
@@ -48,6 +49,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.lookup_throttle = Throttle(
+        settings.public_lookups_per_minute, 60, refused=TooManyLookups
+    )
+    app.state.login_throttle = Throttle(
+        settings.failed_logins_per_quarter_hour, 15 * 60, refused=TooManyLoginAttempts
+    )
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     # The quote routes read the caller and write one row: on PostgreSQL they run on

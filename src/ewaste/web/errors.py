@@ -19,6 +19,7 @@ from ewaste.kernel.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -30,6 +31,7 @@ STATUS_BY_FAMILY: Final[tuple[tuple[type[DomainError], int], ...]] = (
     (PermissionDenied, 403),
     (Conflict, 409),
     (InvalidInput, 422),
+    (TooManyRequests, 429),
 )
 
 
@@ -39,6 +41,15 @@ def status_for(error: DomainError) -> int:
         if isinstance(error, family):
             return status
     return 400
+
+
+def headers_for(error: DomainError) -> dict[str, str] | None:
+    """The headers a refusal carries: how to authenticate, or when to try again."""
+    if isinstance(error, Unauthenticated):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, TooManyRequests):
+        return {"Retry-After": str(error.context.get("retry_after_s", 60))}
+    return None
 
 
 def error_body(code: str, message: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -51,9 +62,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
         return JSONResponse(
-            error_body(exc.code, exc.detail, exc.context), status_for(exc), headers=headers
+            error_body(exc.code, exc.detail, exc.context),
+            status_for(exc),
+            headers=headers_for(exc),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ewaste import identity
 from ewaste.web.context import RequestContext, api_context, clock, public_session
+from ewaste.web.throttle import login_key, login_throttle
 
 router = APIRouter(tags=["identity"])
 
@@ -46,7 +47,13 @@ def create_token(
     body: TokenIn, request: Request, session: Session = Depends(public_session)
 ) -> TokenOut:
     """Log in with a username and password and receive an API token."""
-    actor = identity.authenticate(session, username=body.username, password=body.password)
+    throttle, key = login_throttle(request), login_key(request, body.username)
+    throttle.check(key)
+    try:
+        actor = identity.authenticate(session, username=body.username, password=body.password)
+    except identity.BadCredentials:
+        throttle.spend(key)
+        raise
     token = identity.issue_api_token(
         session, actor=actor, now=clock(request).now(), label=body.label
     )

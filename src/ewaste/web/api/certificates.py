@@ -16,6 +16,7 @@ from ewaste import custody, fieldsync
 from ewaste.config import Settings
 from ewaste.web.api.schemas import BodyId, Grams, PathId
 from ewaste.web.context import RequestContext, api_context, public_session
+from ewaste.web.throttle import limit_lookup
 
 router = APIRouter(tags=["unit codes and certificates"])
 
@@ -393,7 +394,11 @@ def unit_receipt(
     )
 
 
-@router.get("/certificates/{certificate_code}", response_model=VerificationOut)
+@router.get(
+    "/certificates/{certificate_code}",
+    response_model=VerificationOut,
+    dependencies=[Depends(limit_lookup)],
+)
 def verify_certificate(
     certificate_code: str, request: Request, session: Session = Depends(public_session)
 ) -> VerificationOut:
@@ -412,6 +417,7 @@ def verify_certificate(
     "/certificates/{certificate_code}/pdf",
     name="certificate_pdf",
     response_class=Response,
+    dependencies=[Depends(limit_lookup)],
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def certificate_pdf(
@@ -430,7 +436,11 @@ def certificate_pdf(
     )
 
 
-@router.get("/receipts/{receipt_code}", response_model=PublicUnitOut)
+@router.get(
+    "/receipts/{receipt_code}",
+    response_model=PublicUnitOut,
+    dependencies=[Depends(limit_lookup)],
+)
 def track_receipt(
     receipt_code: str, request: Request, session: Session = Depends(public_session)
 ) -> PublicUnitOut:

@@ -23,6 +23,7 @@ from ewaste.web.errors import status_for
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.i18n import LANG_COOKIE, LOCALES, translate_error
 from ewaste.web.pages.rendering import render, see_other, translations
+from ewaste.web.throttle import login_key, login_throttle
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,10 +82,16 @@ def login(
     """
     username = forms.text(form, "username", required=False)
     password = form.get("password")
+    throttle, key = login_throttle(request), login_key(request, username)
     try:
-        actor = identity.authenticate(
-            session, username=username, password=password if isinstance(password, str) else ""
-        )
+        throttle.check(key)
+        try:
+            actor = identity.authenticate(
+                session, username=username, password=password if isinstance(password, str) else ""
+            )
+        except identity.BadCredentials:
+            throttle.spend(key)
+            raise
     except DomainError as err:
         message = translate_error(err, translations(request))
         return render(

@@ -15,6 +15,7 @@ from ewaste.web.context import public_session, settings
 from ewaste.web.errors import status_for
 from ewaste.web.pages.i18n import translate_error
 from ewaste.web.pages.rendering import category_names, language, render, see_other, translations
+from ewaste.web.throttle import limit_lookup
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +35,7 @@ def track(
     """The public chain of the unit with this receipt code; 404 with the form otherwise."""
     key = custody_signer(settings(request)).public_key
     try:
+        limit_lookup(request)
         unit = custody.lookup_receipt(session, receipt_code=receipt_code, public_key=key)
     except DomainError as err:
         return _refused(request, err, mode="form")
@@ -47,6 +49,7 @@ def verify(
     """A certificate (valid or not, and why) and its unit's public chain."""
     key = custody_signer(settings(request)).public_key
     try:
+        limit_lookup(request)
         check, unit = custody.verify_certificate(
             session, certificate_code=certificate_code, public_key=key
         )
