@@ -859,7 +859,10 @@ def matrix(engine: Engine, database_url: str) -> Iterator[Matrix]:
     """The world built once for the module, a client on its connection, and the tokens."""
     with shared_world(engine, now=T0) as (connection, world):
         settings = Settings(
-            env="test", database_url=database_url, secret_key="test-secret-key-0123456789"
+            env="test",
+            database_url=database_url,
+            secret_key="test-secret-key-0123456789",
+            public_lookups_per_minute=100_000,  # every role looks up: not a throttle test
         )
         app = create_app(settings, clock=FrozenClock(T0))
         app.state.session_factory = savepoint_sessions(connection)
