@@ -44,6 +44,11 @@ def world_client(app_client: TestClient, session: Session, clock: FrozenClock) -
         ),
         (
             "/api/quotes",
+            {"items": [{"category": "tv_flat", "attributes": {"screen_inch": "²"}}]},
+            "catalog.invalid_attributes",
+        ),
+        (
+            "/api/quotes",
             {"items": [{"category": "tv_flat", "attributes": {"screen_inch": 500}}]},
             "catalog.invalid_attributes",
         ),

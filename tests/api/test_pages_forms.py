@@ -65,7 +65,7 @@ def test_unit_codes_are_split_on_lines_commas_and_spaces() -> None:
     assert forms.unit_codes(" EW1\nEW2, EW3  EW4\n\n") == ["EW1", "EW2", "EW3", "EW4"]
 
 
-@pytest.mark.parametrize("typed", ["", "x", "1.5", "9" * 13])
+@pytest.mark.parametrize("typed", ["", "x", "1.5", "9" * 13, "²", "１２", "-²"])
 def test_a_whole_number_is_digits_only(typed: str) -> None:
     with pytest.raises(forms.InvalidNumber):
         forms.whole_number(typed)

@@ -70,7 +70,7 @@ def parse_basis(text: str) -> Basis:
     return Basis(text)
 
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, slots=True)

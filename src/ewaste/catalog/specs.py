@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import InvalidInput
 
 AttributeValue = int | str
@@ -78,7 +79,7 @@ class AttributeSpec:
                 )
             return value
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, str) and value.strip().isdigit():
+            if isinstance(value, str) and is_digits(value.strip()):
                 value = int(value.strip())
             else:
                 raise InvalidAttributes(

@@ -121,8 +121,8 @@ class ClaimPeriod:
         )
 
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
 
 
 def parse_period(text: str) -> ClaimPeriod:

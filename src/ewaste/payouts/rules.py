@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from ewaste.kernel.money import Money
 
@@ -166,8 +167,8 @@ BATCH_HEADER: Final = (
 )
 MAX_RESULT_LINES: Final = 100_000
 _KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
-_ACCOUNT_NUMBER = re.compile(r"^\d{8,30}$")
-_AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+_ACCOUNT_NUMBER = re.compile(r"^[0-9]{8,30}$")
+_AMOUNT = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
 
 
 class Outcome(StrEnum):
@@ -323,7 +324,7 @@ def _result_line(number: int, row: Sequence[str]) -> ResultLine:
     if len(row) != len(RESULT_HEADER):
         raise MalformedResultFile(line=number, reason=f"{len(RESULT_HEADER)} cells expected")
     batch, payout, amount, result, reference, reason = (cell.strip() for cell in row)
-    if not (batch.isdigit() and payout.isdigit() and len(batch) < 10 and len(payout) < 10):
+    if not (is_digits(batch) and is_digits(payout) and len(batch) < 10 and len(payout) < 10):
         raise MalformedResultFile(line=number, reason="batch_id and payout_id are whole numbers")
     if not _AMOUNT.match(amount):
         raise MalformedResultFile(line=number, reason=f"amount {amount!r} is not yuan")

@@ -16,6 +16,7 @@ from ewaste.catalog.datafiles import catalogue, read_rows
 from ewaste.catalog.specs import InvalidCondition, ItemProfile
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.clock import CHINA_TIME
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.geo import GeoPoint, haversine_m
 from ewaste.kernel.money import Money, round_minor
 from ewaste.pricing import rules
@@ -381,7 +382,7 @@ def _append(
     now: datetime,
 ) -> PriceInputView:
     if kind == PriceKind.SUBSIDY_SHARE.value:
-        if not value.strip().isdigit():
+        if not is_digits(value.strip()):
             raise rules.InvalidPriceInput(problem="a subsidy share is whole basis points")
         amount = int(value.strip())
     else:

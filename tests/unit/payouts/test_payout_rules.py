@@ -44,6 +44,8 @@ def test_bank_details_are_trimmed_and_checked() -> None:
         ("", "b", "12345678", "holder"),
         ("h", "", "12345678", "bank"),
         ("h", "b", "1234567", "account number"),
+        ("h", "b", "１２３４５６７８９", "account number"),  # full-width: no bank reads it
+        ("h", "b", "١٢٣٤٥٦٧٨٩", "account number"),
     ):
         with pytest.raises(rules.InvalidBankAccount) as refused:
             rules.check_bank_details(holder, bank, number)
@@ -91,6 +93,9 @@ def test_a_result_file_is_read_line_by_line() -> None:
     assert parsed[1].reason == "closed account"
     with pytest.raises(rules.MalformedResultFile):
         rules.parse_result_file("")
+    for line in ("4,²,1.50,paid,B,", "²,7,1.50,paid,B,", "4,7,１.50,paid,B,"):
+        with pytest.raises(rules.MalformedResultFile):  # refused, never a crash
+            rules.parse_result_file(f"{header}\n{line}\n")
     too_many = header + "\n" + "4,7,1.50,paid,B,\n" * (rules.MAX_RESULT_LINES + 1)
     with pytest.raises(rules.MalformedResultFile) as refused:
         rules.parse_result_file(too_many)

@@ -35,7 +35,7 @@ class MoneyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: str = Field(pattern=r"^\d{1,9}(\.\d{1,2})?$", examples=["480.00"])
+    amount: str = Field(pattern=r"^[0-9]{1,9}(\.[0-9]{1,2})?$", examples=["480.00"])
     currency: str = Field(default="CNY", pattern=r"^CNY$")
 
     def to_money(self) -> Money:

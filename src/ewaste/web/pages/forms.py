@@ -16,6 +16,7 @@ from typing import Final
 from starlette.datastructures import FormData
 
 from ewaste.kernel.clock import CHINA_TIME
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.ids import MAX_ID
 from ewaste.kernel.money import Currency, InvalidAmount, Money
@@ -23,9 +24,9 @@ from ewaste.kernel.money import Currency, InvalidAmount, Money
 MAX_FORM_GRAMS: Final = 100_000_000  # 100 t, the kernel's ceiling for one load
 
 # Shapes checked before Decimal sees the text: no exponents, no NaN, bounded length.
-_YUAN: Final = re.compile(r"\d{1,9}(\.\d{1,2})?")
-_KG: Final = re.compile(r"\d{1,6}([.,]\d{1,6})?")
-_DEGREES: Final = re.compile(r"-?\d{1,3}(\.\d{1,10})?")
+_YUAN: Final = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
+_KG: Final = re.compile(r"[0-9]{1,6}([.,][0-9]{1,6})?")
+_DEGREES: Final = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
 
 class MissingField(InvalidInput):
@@ -143,7 +144,7 @@ def texts(form: FormData, name: str) -> list[str]:
 def whole_number(value: str) -> int:
     """A whole number typed into a form; InvalidNumber otherwise."""
     value = value.strip()
-    if not value or not value.lstrip("-").isdigit() or len(value) > 12:
+    if not value or not is_digits(value.removeprefix("-")) or len(value) > 12:
         raise InvalidNumber
     number = int(value)
     if abs(number) > MAX_ID:  # nothing we store counts or numbers beyond a row id

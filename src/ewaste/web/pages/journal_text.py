@@ -29,16 +29,16 @@ FIXED: Final = (
 
 NUMBERED: Final = (
     (
-        re.compile(r"Payout (?P<id>\d+) requested to the bank account"),
+        re.compile(r"Payout (?P<id>[0-9]+) requested to the bank account"),
         N_("Payout {id} requested to the bank account"),
     ),
-    (re.compile(r"Payout (?P<id>\d+) paid by the bank"), N_("Payout {id} paid by the bank")),
+    (re.compile(r"Payout (?P<id>[0-9]+) paid by the bank"), N_("Payout {id} paid by the bank")),
     (
-        re.compile(r"Payout (?P<id>\d+) failed by the bank"),
+        re.compile(r"Payout (?P<id>[0-9]+) failed by the bank"),
         N_("Payout {id} failed at the bank, money returned"),
     ),
     (
-        re.compile(r"Reversal of entry (?P<id>\d+): (?P<reason>.*)", re.S),
+        re.compile(r"Reversal of entry (?P<id>[0-9]+): (?P<reason>.*)", re.S),
         N_("Reversal of entry {id}: {reason}"),
     ),
 )

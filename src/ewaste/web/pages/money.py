@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from ewaste import identity, ledger, payouts, settlement
 from ewaste.identity import Permission
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import DomainError
 from ewaste.kernel.money import Money
 from ewaste.web.api.schemas import PathId
@@ -137,7 +138,7 @@ def operator_page(
         reconciliation=reconciliation,
         payees={oid: name for oid, (_role, name) in labels.items()},
         names=_names(translations(request)),
-        imported=imported if all(v.isdigit() for v in imported.values()) else {},
+        imported=imported if all(is_digits(v) for v in imported.values()) else {},
         result_header=",".join(payouts.RESULT_HEADER),
     )
 

@@ -22,6 +22,7 @@ from ewaste.catalog.datafiles import catalogue
 from ewaste.custody import UnitStatus
 from ewaste.exchange import LotStatus
 from ewaste.identity import Role
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import DomainError, InvalidInput
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
@@ -84,7 +85,7 @@ def parse_attributes(text: str) -> dict[str, int | str]:
         if match is None or match[1] in parsed or len(parsed) == MAX_ATTRIBUTES:
             raise InvalidAttributeText
         name, value = match[1], match[2]
-        parsed[name] = int(value) if value.isdigit() else value
+        parsed[name] = int(value) if is_digits(value) else value
     return parsed
 
 

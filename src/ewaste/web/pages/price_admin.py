@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ewaste import pricing
 from ewaste.identity import Permission
 from ewaste.kernel.clock import CHINA_TIME
+from ewaste.kernel.digits import is_digits
 from ewaste.kernel.errors import DomainError
 from ewaste.web.context import RequestContext, forget_price_books
 from ewaste.web.pages import csrf, forms
@@ -46,7 +47,7 @@ def manage(request: Request, ctx: RequestContext, failure: Failure | None = None
         kinds=KINDS,
         default_region=ctx.settings.default_region,
         history=pricing.price_history(ctx.session, limit=HISTORY_LIMIT),
-        imported=int(imported) if imported.isdigit() else None,
+        imported=int(imported) if is_digits(imported) else None,
         value_text=value_text,
         today=ctx.now.astimezone(CHINA_TIME).strftime("%Y-%m-%d"),
     )
