@@ -6,6 +6,7 @@ that shows the result, or render the page again with the error beside the form.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Final
 
@@ -15,6 +16,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
 from ewaste.config import Settings
+from ewaste.kernel.errors import DomainError
+from ewaste.web.errors import status_for
 from ewaste.web.pages import (
     auth,
     collector,
@@ -37,7 +40,7 @@ from ewaste.web.pages import (
     station,
     units,
 )
-from ewaste.web.pages.i18n import load_catalogs
+from ewaste.web.pages.i18n import load_catalogs, translate_error
 from ewaste.web.pages.rendering import build_kit, render, see_other, translations
 
 STATIC_DIR: Final = Path(__file__).resolve().parent.parent / "static"
@@ -85,6 +88,17 @@ def install(app: FastAPI, settings: Settings) -> None:
         app.include_router(module.router)
     app.add_exception_handler(auth.LoginRequired, _login_required)
     app.add_exception_handler(csrf.CsrfRefused, _csrf_refused)
+    api_answer = app.exception_handlers[DomainError]
+
+    def _domain_error(request: Request, exc: Exception) -> Response | Awaitable[Response]:
+        """A refusal a page did not show beside its form: the API's JSON under /api, the
+        error page in the visitor's language everywhere else."""
+        if request.url.path.startswith("/api/") or not isinstance(exc, DomainError):
+            return api_answer(request, exc)
+        message = translate_error(exc, translations(request))
+        return render(request, "error.html", status=status_for(exc), message=message)
+
+    app.add_exception_handler(DomainError, _domain_error)
 
 
 def _login_required(request: Request, exc: Exception) -> Response:
