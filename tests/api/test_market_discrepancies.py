@@ -145,6 +145,14 @@ def test_the_operator_decides_on_the_page(
     after = app_client.get("/discrepancies").text
     assert f'id="decision-{lot["id"]}"' in after
     assert "light load" in after
+    # A stale form (decided meanwhile) and an unknown lot are refused with a message.
+    for lot_id, status in ((lot["id"], 409), (99999, 404)):
+        stale = app_client.post(
+            f"/discrepancies/{lot_id}/decision",
+            data={"adjusted_price": "300", "reason": "again", "csrf_token": csrf_from(page.text)},
+        )
+        assert stale.status_code == status
+        assert 'role="alert"' in stale.text
 
 
 def test_the_station_sees_its_discrepancy_without_a_decision_form(

@@ -22,12 +22,16 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
     views = exchange.discrepancies_for(ctx.session, actor=ctx.actor)
+    open_forms = {f"decide-{v.lot_id}" for v in views if v.status == "open"}
     return render(
         request,
         "discrepancies.html",
         ctx=ctx,
         status=failure.status if failure else 200,
         failure=failure,
+        # A refusal for a lot without an open form here (decided meanwhile, or unknown)
+        # is shown at the top of the page rather than nowhere.
+        stray=failure if failure and failure.key not in open_forms else None,
         discrepancies=views,
         can_decide=ctx.actor.can(Permission.STAFF_DISCREPANCY_DECIDE),
     )
