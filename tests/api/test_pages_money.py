@@ -126,7 +126,7 @@ def test_the_same_key_for_another_amount_is_refused_beside_the_form(
 @pytest.mark.parametrize(
     ("amount", "status", "message"),
     [
-        ("20000", 409, "不能为负"),  # more than the ¥10,000 available
+        ("20000", 409, "无法提现 20000.00 元"),  # more than the ¥10,000 available
         ("0", 422, "0.01"),
         ("1e3", 422, "1e3"),
         ("", 422, "请填写所有必填项"),

@@ -100,7 +100,7 @@ def test_the_same_key_twice_gives_one_payout_and_another_amount_is_refused(
         (Money(100_000_000_01), "a", payouts.InvalidPayoutAmount),
         (Money(1_00), "", payouts.InvalidIdempotencyKey),
         (Money(1_00), "has space", payouts.InvalidIdempotencyKey),
-        (Money(1_000_000_000), "big", ledger.InsufficientFunds),
+        (Money(1_000_000_000), "big", payouts.NotEnoughAvailable),
     ],
 )
 def test_a_bad_withdrawal_is_refused_and_changes_nothing(
@@ -114,10 +114,15 @@ def test_a_bad_withdrawal_is_refused_and_changes_nothing(
     collector = world.collector_a
     with_bank(session, collector, clock)
     before = available(session, collector)
-    with pytest.raises(error), session.begin_nested():
+    with pytest.raises(error) as refused, session.begin_nested():
         payouts.request_payout(
             session, actor=collector, amount=amount, idempotency_key=key, now=clock.now()
         )
+    if error is payouts.NotEnoughAvailable:  # in the party's terms: its balance, in yuan
+        assert refused.value.context == {
+            "available": before.as_decimal_string(),
+            "amount": "10000000.00",
+        }
     assert available(session, collector) == before
     assert payouts.payouts_for(session, actor=collector) == []
 

@@ -95,6 +95,13 @@ class BatchNotFound(NotFound):
     message = "Bank batch {batch_id} not found."
 
 
+class NotEnoughAvailable(Conflict):
+    """A withdrawal above the party's available balance (nothing is written)."""
+
+    code = "payouts.not_enough_available"
+    message = "You have {available} yuan available; you cannot withdraw {amount} yuan."
+
+
 class BankAccountMissing(Conflict):
     """The organisation has no bank account to pay to."""
 

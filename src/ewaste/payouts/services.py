@@ -110,17 +110,23 @@ def request_payout(
     actor.require(Permission.PARTY_PAYOUT_REQUEST)
     rules.check_idempotency_key(idempotency_key)
     rules.check_payout_amount(amount)
-    return _create_payout(
-        session,
-        payee_id=actor.organisation_id,
-        payer=ledger.Accounts.party(actor.organisation_id),
-        amount=amount,
-        key=idempotency_key,
-        source="withdrawal",
-        entry_source=f"payout:{actor.organisation_id}",
-        actor_id=actor.user_id,
-        now=now,
-    )
+    try:
+        return _create_payout(
+            session,
+            payee_id=actor.organisation_id,
+            payer=ledger.Accounts.party(actor.organisation_id),
+            amount=amount,
+            key=idempotency_key,
+            source="withdrawal",
+            entry_source=f"payout:{actor.organisation_id}",
+            actor_id=actor.user_id,
+            now=now,
+        )
+    except ledger.InsufficientFunds as short:  # say it in the party's terms: yuan, its balance
+        available = Money(amount.minor + int(short.context["balance"]))
+        raise rules.NotEnoughAvailable(
+            available=available.as_decimal_string(), amount=amount.as_decimal_string()
+        ) from short
 
 
 def pay_household_at_door(
