@@ -176,6 +176,14 @@ def test_a_bad_bank_account_is_refused_and_the_form_keeps_what_was_typed(
     assert "Bank account not valid" in answer.text
     assert 'value="12ab"' in answer.text
     assert payouts.bank_account_for(session, actor=world.plant_a) is None
+    app_client.cookies.set("lang", "zh_CN")  # the reason is in the visitor's language too
+    answer = app_client.post(
+        "/money/bank-account",
+        data={"csrf_token": form["csrf_token"], **BANK, "account_number": "１２３４５６７８９"},
+    )
+    assert answer.status_code == 422
+    assert "账号须为 8 至 30 位数字" in answer.text
+    assert "the account number" not in answer.text
 
 
 def _request(session: Session, world: World, clock: FrozenClock) -> payouts.PayoutView:

@@ -234,7 +234,7 @@ def test_a_batch_is_paid_and_failed_by_the_banks_result_file_once(
     [
         ("batch_id,payout_id\n1,2\n", "header"),
         ("{header}\n", "no result lines"),
-        ("{header}\n{batch},{pa},1.00\n", "6 cells"),
+        ("{header}\n{batch},{pa},1.00\n", "each line has"),
         ("{header}\n{batch},x,1.00,paid,,\n", "whole numbers"),
         ("{header}\n{batch},{pa},1.001,paid,,\n", "is not yuan"),
         ("{header}\n{batch},{pa},120.00,lost,,\n", "paid or failed"),
@@ -242,11 +242,11 @@ def test_a_batch_is_paid_and_failed_by_the_banks_result_file_once(
         ("{header}\n{batch},{pa},120.00,paid,,\n{batch},{pa},120.00,paid,,\n", "twice"),
         ("{header}\n{batch},{pa},120.00,paid,{long},\n", "too long"),
         ("{header}\n999,{pa},120.00,paid,,\n", "is not this"),
-        ("{header}\n{batch},999999,120.00,paid,,\n", "not in batch"),
+        ("{header}\n{batch},999999,120.00,paid,,\n", "not in this batch"),
         ("{header}\n{batch},{pa},119.99,paid,,\n", "is not the payout's"),
         (
             "{header}\n{batch},{pa},120.00,paid,R,\n{batch},{pb},80.50,paid,R,\n{batch},{pa}0,1,paid,,\n",
-            "not in batch",
+            "not in this batch",
         ),
     ],
 )

@@ -319,7 +319,7 @@ def parse_result_file(text: str) -> list[ResultLine]:
             continue
         result = _result_line(number, row)
         if result.payout_id in seen:
-            raise MalformedResultFile(line=number, reason=f"payout {result.payout_id} twice")
+            raise MalformedResultFile(line=number, reason="the same payout appears twice")
         seen.add(result.payout_id)
         results.append(result)
     if not results:
@@ -329,12 +329,15 @@ def parse_result_file(text: str) -> list[ResultLine]:
 
 def _result_line(number: int, row: Sequence[str]) -> ResultLine:
     if len(row) != len(RESULT_HEADER):
-        raise MalformedResultFile(line=number, reason=f"{len(RESULT_HEADER)} cells expected")
+        raise MalformedResultFile(
+            line=number,
+            reason="each line has batch_id,payout_id,amount,result,bank_reference,reason",
+        )
     batch, payout, amount, result, reference, reason = (cell.strip() for cell in row)
     if not (is_digits(batch) and is_digits(payout) and len(batch) < 10 and len(payout) < 10):
         raise MalformedResultFile(line=number, reason="batch_id and payout_id are whole numbers")
     if not _AMOUNT.match(amount):
-        raise MalformedResultFile(line=number, reason=f"amount {amount!r} is not yuan")
+        raise MalformedResultFile(line=number, reason="the amount is not yuan (such as 12.50)")
     money = Money.parse(amount)
     if result not in {o.value for o in Outcome}:
         raise MalformedResultFile(line=number, reason="result is paid or failed")

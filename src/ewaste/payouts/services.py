@@ -369,18 +369,12 @@ def _check_result(
 ) -> Payout | None:
     """The payout the line settles, None when it already has this result; else raise."""
     if result.batch_id != batch_id:
-        raise MalformedResultFile(line=result.line, reason=f"batch {result.batch_id} is not this")
+        raise MalformedResultFile(line=result.line, reason="the batch_id is not this batch's")
     payout = payouts.get(result.payout_id)
     if payout is None:
-        raise MalformedResultFile(
-            line=result.line, reason=f"payout {result.payout_id} is not in batch {batch_id}"
-        )
+        raise MalformedResultFile(line=result.line, reason="the payout is not in this batch")
     if result.amount.minor != payout.amount_fen:
-        raise MalformedResultFile(
-            line=result.line,
-            reason=f"amount {result.amount.as_decimal_string()} is not the payout's "
-            f"{Money(payout.amount_fen).as_decimal_string()}",
-        )
+        raise MalformedResultFile(line=result.line, reason="the amount is not the payout's")
     if payout.status == _FINAL[result.outcome]:
         return None
     if payout.status != PayoutStatus.BATCHED:

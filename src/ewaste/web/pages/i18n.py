@@ -65,7 +65,12 @@ def translate_error(error: DomainError, translations: Translations) -> str:
     translated = translations.gettext(template)
     if translated == template:
         return error.detail
-    return _safe_format(translated, error.context) or error.detail
+    # Fixed words among the context (a reason, a status) are in the catalog too.
+    context = {
+        key: translations.gettext(value) if isinstance(value, str) and value else value
+        for key, value in error.context.items()
+    }
+    return _safe_format(translated, context) or error.detail
 
 
 def _safe_format(template: str, context: Mapping[str, object]) -> str:
