@@ -127,11 +127,12 @@ def test_a_certificates_qr_opens_a_verification_page_that_shows_the_chain_withou
         assert f'data-kind="{step}"' in html
     assert 'data-kind="unit:dismantle:record"' in html
     assert 'data-valid="true"' in html
-    assert world_names(session, world, "plant_a") in html
+    assert world_names(session, world, "plant_a")[1] in html  # the Chinese page: 中文名
     for personal in (CONTACT_NAME, CONTACT_PHONE, ADDRESS, "home-a"):
         assert personal not in html
-    assert world_names(session, world, "household_a") not in html
-    assert world_names(session, world, "collector_a") not in html
+    for anonymous in ("household_a", "collector_a"):
+        for name in world_names(session, world, anonymous):
+            assert name not in html
 
     verified = app_client.get(f"/api/certificates/{certificate['code']}").json()
     assert verified["certificate"]["valid"] is True
@@ -139,16 +140,18 @@ def test_a_certificates_qr_opens_a_verification_page_that_shows_the_chain_withou
     assert verified["unit"]["steps"][0]["giver"] == {
         "role": "household",
         "name": "",
+        "name_zh": "",
         "district": "",
     }
     for personal in (CONTACT_NAME, CONTACT_PHONE, ADDRESS):
         assert personal not in str(verified)
 
 
-def world_names(session: Session, world: World, attribute: str) -> str:
+def world_names(session: Session, world: World, attribute: str) -> tuple[str, str]:
+    """The organisation's English and Chinese names (the Chinese falls back to English)."""
     row = identity.organisation_row(session, getattr(world, attribute).organisation_id)
     assert row is not None
-    return row.name
+    return row.name, row.name_zh or row.name
 
 
 def test_a_plant_records_a_phones_data_wipe_and_the_household_tracks_it_by_receipt(

@@ -91,8 +91,9 @@ def volume_report(
     first_month: str,
     last_month: str,
     group_by: Sequence[str] = (),
+    locale: str = "en",
 ) -> VolumeReport:
-    """Units and grams per group for operators and regulators.
+    """Units and grams per group for operators and regulators (plants named in `locale`).
 
     Raises MissingPermission, InvalidMonthRange, InvalidDimension, InvalidBasis.
     """
@@ -146,7 +147,7 @@ def volume_report(
         )
     found = session.execute(stmt).mappings().all()
     plant_ids = sorted({int(r["plant"]) for r in found if r.get("plant") is not None})
-    names = identity.organisation_labels(session, plant_ids)
+    names = identity.organisation_labels(session, plant_ids, locale=locale)
     rows = tuple(
         VolumeRow(
             category=r.get("category") or "",

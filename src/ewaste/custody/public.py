@@ -40,6 +40,8 @@ class PublicParty:
     """Empty for households and collectors."""
     district: str
     """Empty for households."""
+    name_zh: str = ""
+    """The Chinese name, where `name` is shown and there is one (it includes the district)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +100,12 @@ def _parties(session: Session, ids: Sequence[int]) -> dict[int, PublicParty]:
         if row is None:
             parties[organisation_id] = PublicParty("unknown", "", "")
             continue
+        named = row.role in NAMED_ROLES
         parties[organisation_id] = PublicParty(
             row.role,
-            row.name if row.role in NAMED_ROLES else "",
+            row.name if named else "",
             "" if row.role == "household" else row.district,
+            row.name_zh if named else "",
         )
     return parties
 

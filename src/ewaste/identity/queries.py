@@ -74,11 +74,18 @@ def organisation_counts(session: Session) -> dict[str, int]:
     return {str(role): int(count) for role, count in session.execute(stmt)}
 
 
-def organisation_labels(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """{id: (role, name)} for the given organisations (unknown ids are left out)."""
+def organisation_labels(
+    session: Session, ids: Sequence[int], *, locale: str = "en"
+) -> dict[int, tuple[str, str]]:
+    """{id: (role, name)} for the given organisations (unknown ids are left out); the
+    Chinese name for a `zh` locale where there is one."""
     if not ids:
         return {}
-    stmt = select(Organisation.id, Organisation.role, Organisation.name).where(
-        Organisation.id.in_(set(ids))
-    )
-    return {oid: (role, name) for oid, role, name in session.execute(stmt)}
+    stmt = select(Organisation.id, Organisation.role, Organisation.name, Organisation.name_zh)
+    rows = session.execute(stmt.where(Organisation.id.in_(set(ids))))
+    return {oid: (role, shown_name(name, name_zh, locale)) for oid, role, name, name_zh in rows}
+
+
+def shown_name(name: str, name_zh: str, locale: str) -> str:
+    """The organisation's name in `locale`: the Chinese one for zh where there is one."""
+    return name_zh if locale.startswith("zh") and name_zh else name

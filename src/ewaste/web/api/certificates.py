@@ -209,6 +209,7 @@ class PartyOut(BaseModel):
 
     role: str
     name: str
+    name_zh: str
     district: str
 
 
@@ -284,7 +285,9 @@ class ReceiptOut(BaseModel):
 
 
 def _party(party: custody.PublicParty) -> PartyOut:
-    return PartyOut(role=party.role, name=party.name, district=party.district)
+    return PartyOut(
+        role=party.role, name=party.name, name_zh=party.name_zh, district=party.district
+    )
 
 
 def certificate_out(request: Request, check: custody.CertificateCheck) -> CertificateOut:

@@ -138,7 +138,9 @@ def credit_page(request: Request, ctx: RequestContext = Depends(page_context)) -
     if ctx.actor.can(Permission.STAFF_CREDIT_READ):
         scores = credit.credit_scores(ctx.session, actor=ctx.actor)
         t = translations(request)
-        labels = identity.organisation_labels(ctx.session, [v.organisation_id for v in scores])
+        labels = identity.organisation_labels(
+            ctx.session, [v.organisation_id for v in scores], locale=language(request)
+        )
         return render(
             request,
             "credit_staff.html",

@@ -122,7 +122,9 @@ def operator_page(
     batches = payouts.batches_for(ctx.session, actor=ctx.actor)
     report = payouts.money_report(ctx.session, actor=ctx.actor)
     reconciliation = payouts.reconcile(ctx.session, actor=ctx.actor)
-    labels = identity.organisation_labels(ctx.session, [p.organisation_id for p in waiting])
+    labels = identity.organisation_labels(
+        ctx.session, [p.organisation_id for p in waiting], locale=language(request)
+    )
     query = request.query_params
     imported = {k: query[k] for k in ("batch", "confirmed", "failed", "unchanged") if k in query}
     return render(

@@ -17,7 +17,7 @@ from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, failed
-from ewaste.web.pages.rendering import render, see_other, translations
+from ewaste.web.pages.rendering import language, render, see_other, translations
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,6 +36,7 @@ def _page(request: Request, ctx: RequestContext, failure: Failure | None = None)
                 first_month=first,
                 last_month=last,
                 group_by=["category", "province", "month", "plant"],
+                locale=language(request),
             )
         except DomainError as err:
             failure = failed(request, ctx, "volumes", err, request.query_params)
