@@ -46,6 +46,8 @@ def test_the_operator_sees_todays_routes_and_opens_a_sheet(
     link = f"/collectors/{collector}/route?day=2026-11-24"
     assert f'href="{link}"' in home.text
     assert f'id="route-{collector}"' in home.text
+    assert "col-a" in home.text  # the collector named in Chinese
+    assert "Col-A" not in home.text
 
     sheet = app_client.get(link)
     assert sheet.status_code == 200

@@ -39,6 +39,8 @@ def test_the_household_sees_its_units_chain(
     assert "回收员" in page.text
     assert "2026-11-24 10:00" in page.text  # shown in China time
     assert "Home-A" not in page.text  # a household stays anonymous in the chain
+    assert "col-a" in page.text  # the collector by its Chinese name (the factories' name_zh)
+    assert "Col-A" not in page.text
 
 
 def test_the_trace_in_english(

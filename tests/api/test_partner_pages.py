@@ -13,11 +13,14 @@ from tests.integration.test_partner_options import partner_world
 
 
 @pytest.mark.parametrize(
-    ("lang", "heading", "others"),
-    [("zh_CN", "合伙人期权池", "其他股东"), ("en", "Partner option pool", "Other shareholders")],
+    ("lang", "heading", "others", "holder"),
+    [
+        ("zh_CN", "合伙人期权池", "其他股东", ">col-a<"),
+        ("en", "Partner option pool", "Other shareholders", ">Col-A<"),
+    ],
 )
 def test_operators_see_the_cap_table(
-    app_client: TestClient, session: Session, lang: str, heading: str, others: str
+    app_client: TestClient, session: Session, lang: str, heading: str, others: str, holder: str
 ) -> None:
     world = partner_world(session)
     session.flush()
@@ -28,6 +31,7 @@ def test_operators_see_the_cap_table(
     assert others in page.text
     assert f'id="partner-{world.collector_a.organisation_id}"' in page.text
     assert "20.00 %" in page.text
+    assert holder in page.text  # the holder named in the page's language
     csv = app_client.get("/partners/cap-table.csv")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[-1].startswith("total,")

@@ -230,7 +230,8 @@ def correct_event(
     return correction
 
 
-def trace_unit(session: Session, *, actor: Actor, unit_code: str) -> UnitTrace:
-    """The chain of a unit the actor may see; UnitNotFound otherwise (no probing of codes)."""
+def trace_unit(session: Session, *, actor: Actor, unit_code: str, locale: str = "en") -> UnitTrace:
+    """The chain of a unit the actor may see, its parties named in `locale`; UnitNotFound
+    otherwise (no probing of codes)."""
     unit = access_unit_trace(session, actor=actor, unit_code=unit_code)
-    return unit_trace(session, unit)
+    return unit_trace(session, unit, locale=locale)

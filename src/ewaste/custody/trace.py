@@ -78,16 +78,17 @@ def effective_events(events: Sequence[CustodyEvent]) -> list[CustodyEvent]:
     return [latest.get(e.id, e) for e in events if e.corrects_id is None]
 
 
-def unit_trace(session: Session, unit: Unit) -> UnitTrace:
+def unit_trace(session: Session, unit: Unit, *, locale: str = "en") -> UnitTrace:
     """The full chain of `unit`, oldest first, corrections applied (each step keeps the
-    place of the event it corrects). Households appear by role only."""
+    place of the event it corrects). Households appear by role only; the parties are
+    named in `locale`."""
     stmt = select(CustodyEvent).where(CustodyEvent.unit_id == unit.id).order_by(CustodyEvent.seq)
     stored = session.scalars(stmt).all()
     events = effective_events(stored)
     seqs = [e.seq for e in stored if e.corrects_id is None]
     chain_seq_of = {e.id: e.chain_seq for e in stored}
     labels = identity.organisation_labels(
-        session, [e.from_id for e in events] + [e.to_id for e in events]
+        session, [e.from_id for e in events] + [e.to_id for e in events], locale=locale
     )
     steps: list[TraceStep] = []
     links: list[ChainLink] = []

@@ -79,14 +79,18 @@ class RouteSummary:
     distance_m: int
 
 
-def route_summaries(session: Session, *, actor: Actor, day: date) -> list[RouteSummary]:
-    """Every active collector's route of `day`, busiest first (staff only).
+def route_summaries(
+    session: Session, *, actor: Actor, day: date, locale: str = "en"
+) -> list[RouteSummary]:
+    """Every active collector's route of `day`, busiest first, named in `locale` (staff only).
 
     Raises MissingPermission.
     """
     actor.require(Permission.STAFF_PICKUP_READ)
     profiles = CollectorRepository(session).active()
-    names = identity.organisation_labels(session, [p.organisation_id for p in profiles])
+    names = identity.organisation_labels(
+        session, [p.organisation_id for p in profiles], locale=locale
+    )
     lines = []
     for profile in profiles:
         if profile.organisation_id not in names:

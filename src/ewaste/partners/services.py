@@ -209,10 +209,14 @@ def record_departure(
 
 
 def _holding(
-    session: Session, repo: PartnerRepository, pool: OptionPool, partner: Partner
+    session: Session,
+    repo: PartnerRepository,
+    pool: OptionPool,
+    partner: Partner,
+    locale: str = "en",
 ) -> PartnerHolding:
     balances = repo.balances([partner.organisation_id])
-    names = identity.organisation_labels(session, [partner.organisation_id])
+    names = identity.organisation_labels(session, [partner.organisation_id], locale=locale)
     name = names.get(partner.organisation_id, ("", ""))[1]
     return PartnerHolding(
         line=cap_table_line(partner, balances, name, pool.total_shares),
@@ -221,9 +225,12 @@ def _holding(
     )
 
 
-def partner_holding(session: Session, *, actor: Actor, organisation_id: int) -> PartnerHolding:
-    """A partner's standing and grants: its own for a collector or station, any for
-    staff. Raises PartnerNotFound (also for another party's), PoolNotConfigured."""
+def partner_holding(
+    session: Session, *, actor: Actor, organisation_id: int, locale: str = "en"
+) -> PartnerHolding:
+    """A partner's standing and grants, named in `locale`: its own for a collector or
+    station, any for staff. Raises PartnerNotFound (also for another party's),
+    PoolNotConfigured."""
     access_holding(actor=actor, organisation_id=organisation_id)
     repo = PartnerRepository(session)
     partner = repo.partner(organisation_id)
@@ -232,17 +239,20 @@ def partner_holding(session: Session, *, actor: Actor, organisation_id: int) -> 
     pool = repo.pool()
     if pool is None:  # pragma: no cover - a partner exists only once a pool does
         raise PoolNotConfigured
-    return _holding(session, repo, pool, partner)
+    return _holding(session, repo, pool, partner, locale)
 
 
-def cap_table(session: Session, *, actor: Actor) -> CapTable:
-    """The cap table (operators). Raises MissingPermission, PoolNotConfigured."""
+def cap_table(session: Session, *, actor: Actor, locale: str = "en") -> CapTable:
+    """The cap table, holders named in `locale` (operators). Raises MissingPermission,
+    PoolNotConfigured."""
     actor.require(Permission.STAFF_OPTION_READ)
     repo = PartnerRepository(session)
     pool = repo.pool()
     if pool is None:
         raise PoolNotConfigured
     partners = repo.partners()
-    labels = identity.organisation_labels(session, [p.organisation_id for p in partners])
+    labels = identity.organisation_labels(
+        session, [p.organisation_id for p in partners], locale=locale
+    )
     names = {oid: name for oid, (_role, name) in labels.items()}
     return build_cap_table(pool, partners, repo.balances(), names)

@@ -15,7 +15,7 @@ from ewaste.web.pages import csrf, forms
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
 from ewaste.web.pages.i18n import N_
-from ewaste.web.pages.rendering import render, see_other, translations
+from ewaste.web.pages.rendering import language, render, see_other, translations
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,7 +87,7 @@ def _page(request: Request, ctx: RequestContext, failure: Failure | None) -> Res
     }
     if ctx.actor.can(Permission.STAFF_OPTION_READ):
         try:
-            table = partners.cap_table(ctx.session, actor=ctx.actor)
+            table = partners.cap_table(ctx.session, actor=ctx.actor, locale=language(request))
         except partners.PoolNotConfigured:
             table = None
         return render(
@@ -109,7 +109,10 @@ def _page(request: Request, ctx: RequestContext, failure: Failure | None) -> Res
         return render(request, "error.html", ctx=ctx, status=403, message=message)
     try:
         holding = partners.partner_holding(
-            ctx.session, actor=ctx.actor, organisation_id=ctx.actor.organisation_id
+            ctx.session,
+            actor=ctx.actor,
+            organisation_id=ctx.actor.organisation_id,
+            locale=language(request),
         )
     except partners.PartnerNotFound:
         holding = None

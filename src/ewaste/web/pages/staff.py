@@ -15,7 +15,7 @@ from ewaste.web.context import RequestContext
 from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
-from ewaste.web.pages.rendering import render, see_other
+from ewaste.web.pages.rendering import language, render, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +35,11 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         else []
     )
     today = ctx.now.astimezone(CHINA_TIME).date()
-    routes = dispatch.route_summaries(ctx.session, actor=ctx.actor, day=today) if may_assign else []
+    routes = (
+        dispatch.route_summaries(ctx.session, actor=ctx.actor, day=today, locale=language(request))
+        if may_assign
+        else []
+    )
     return render(
         request,
         "staff.html",

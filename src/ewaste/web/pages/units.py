@@ -14,7 +14,7 @@ from ewaste.web.errors import status_for
 from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.i18n import translate_error
-from ewaste.web.pages.rendering import render, see_other, translations
+from ewaste.web.pages.rendering import language, render, see_other, translations
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +28,9 @@ def unit_trace(
     A unit the user may not see answers 404 exactly like a unit that does not exist.
     """
     try:
-        trace = custody.trace_unit(ctx.session, actor=ctx.actor, unit_code=unit_code)
+        trace = custody.trace_unit(
+            ctx.session, actor=ctx.actor, unit_code=unit_code, locale=language(request)
+        )
     except DomainError as err:
         ctx.session.rollback()
         return render(
