@@ -43,7 +43,8 @@ def test_demo_day_report_worker_and_errors(tmp_path: Path) -> None:
     assert int(done) == int(total) > 0
 
     again = ewaste(db, "demo", "--no-serve")
-    assert again.returncode != 0  # the city exists: refuse rather than double it
+    assert again.returncode == 2  # the city exists: refuse rather than double it
+    assert "already holds data" in again.stderr
 
     report = ewaste(db, "report", "overview", "--json")
     assert report.returncode == 0, report.stderr
@@ -54,6 +55,15 @@ def test_demo_day_report_worker_and_errors(tmp_path: Path) -> None:
     missing = ewaste(db, "pickups", "assign", "999999")
     assert missing.returncode == 2
     assert missing.stderr.startswith("error[orders.pickup_not_found]")
+
+    plan = ewaste(db, "pickups", "plan-routes", "--seconds", "1", "--workers", "1", "--json")
+    assert plan.returncode == 0, plan.stderr
+    planned = json.loads(plan.stdout)
+    assert planned["applied"] is True
+    assert planned["served"] <= planned["promised"] + planned["waiting"]
+    bad_day = ewaste(db, "pickups", "plan-routes", "--day", "24/11/2026")
+    assert bad_day.returncode == 2
+    assert "not a date" in bad_day.stderr
 
     worker = ewaste(db, "worker", "--once")
     assert worker.returncode == 0, worker.stderr

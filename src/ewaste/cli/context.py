@@ -67,7 +67,11 @@ def run_guarded(main: typer.Typer) -> None:
     except Exception as error:  # the edge: anything unanticipated is reported, exit 1
         import click
 
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        # A usage error raised in a command (typer.BadParameter): Typer ≥ 0.2x carries its
+        # own copy of Click, whose exceptions are not click's.
+        usage = (click.exceptions.ClickException, typer.exceptions.TyperException)
+        show = getattr(error, "show", None)
+        if isinstance(error, usage) and callable(show):
+            show()
+            sys.exit(int(getattr(error, "exit_code", 2)))
         raise

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from ewaste import demo as demo_city
-from ewaste import identity
+from ewaste import dispatch, identity
 from ewaste.cli.context import session_factory
 from ewaste.cli.db import upgrade_to_head
 from ewaste.cli.serve import serve_app
@@ -95,6 +95,7 @@ def _print_summary(summary: demo_city.DaySummary) -> None:
         f"\nquotes: {summary.quotes}   pickups booked: {summary.pickups}   "
         f"collected: {summary.collected}   lots: {summary.lots}\n"
         f"payouts in the first bank batch: {summary.payouts_batched}"
+        + _city_plan_line(summary.city_plan)
     )
     table = Table(title="Units and kg by category")
     for column in ("category", "类别", "units", "kg"):
@@ -110,3 +111,16 @@ def _print_summary(summary: demo_city.DaySummary) -> None:
     console.print(money)
     console.print(f"ledger balanced: {'yes' if o.ledger_balanced else 'NO'}")
     console.print(f"custody chains complete: {o.chains_complete} of {o.chains_total}")
+
+
+def _city_plan_line(plan: dispatch.CityPlan | None) -> str:
+    """The operator's city plan of the demo day, in one line ('' when there was none)."""
+    if plan is None:
+        return ""
+    if not plan.applied:
+        return "\ncity plan: not applied (it failed our checker or dropped a promised stop)"
+    return (
+        f"\ncity plan: {plan.served} stops on {plan.collectors} collectors' routes, "
+        f"{plan.moved} moved to another collector, {plan.assigned} assigned "
+        f"({plan.before_m / 1000:.1f} km → {plan.after_m / 1000:.1f} km)"
+    )

@@ -1,14 +1,18 @@
-"""Operator commands: assign a pickup, show the overview."""
+"""Operator commands: assign a pickup, plan the city's routes, show the overview."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from ewaste import analytics, dispatch, pricing
 from ewaste.cli.context import cli_context
+from ewaste.kernel.clock import china_day
 
 pickups = typer.Typer(help="Pickups (operator).", no_args_is_help=True)
 reports = typer.Typer(help="Reports (operator).", no_args_is_help=True)
@@ -25,6 +29,55 @@ def assign(
             ctx.session, actor=ctx.operator, pickup_id=pickup_id, now=ctx.now
         )
         typer.echo(f"pickup {view.id} → collector {view.collector_id}")
+
+
+@pickups.command("plan-routes")
+def plan_routes(
+    day: str = typer.Option("", help="The day to plan, YYYY-MM-DD (default: today, China time)."),
+    seconds: float = typer.Option(30.0, min=1.0, max=600.0, help="Search time."),
+    workers: int = typer.Option(0, min=0, help="Processes (0: every core)."),
+    as_json: bool = typer.Option(False, "--json"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Plan and report, change nothing."),
+) -> None:
+    """Re-plan every stop not yet started and every waiting pickup of a day across all
+    collectors (started stops stay); print what moved and the km before and after."""
+    try:
+        chosen = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {day!r}", param_hint="--day") from None
+    with cli_context(dry_run=dry_run) as ctx:
+        planned_day = chosen or china_day(ctx.now)
+        done = dispatch.plan_routes(
+            ctx.session,
+            actor=ctx.operator,
+            day=planned_day,
+            now=ctx.now,
+            seconds=seconds,
+            workers=workers or os.cpu_count() or 1,
+        )
+    if as_json:
+        figures = dataclasses.asdict(done) | {"day": done.day.isoformat()}
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{done.day}: {done.promised} stops already given out and {done.waiting} waiting, "
+        f"{done.collectors} collectors, {done.seconds:.1f} s"
+    )
+    typer.echo(
+        f"planned: {done.served} stops, {done.before_m / 1000:.1f} km before → "
+        f"{done.after_m / 1000:.1f} km after (before: without the waiting pickups)"
+    )
+    for reason, count in sorted(done.left_out.items()):
+        typer.echo(f"left out: {count} — {reason}")
+    if not done.applied:
+        typer.echo("not applied: the plan failed our checker or dropped a stop already routed")
+    elif dry_run:
+        typer.echo("dry run: nothing changed")
+    else:
+        typer.echo(
+            f"applied: {done.assigned} assigned, {done.moved} moved to another collector, "
+            f"{done.skipped} left as they were (changed during the search)"
+        )
 
 
 @reports.command("overview")

@@ -15,7 +15,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from ewaste import analytics, catalog, custody, exchange, identity, orders, pricing
+from ewaste import analytics, catalog, custody, dispatch, exchange, identity, orders, pricing
 from ewaste.catalog.datafiles import catalogue
 from ewaste.compliance import expected_composition, record_dismantling
 from ewaste.config import Settings
@@ -23,7 +23,7 @@ from ewaste.db.uow import transaction
 from ewaste.demo.city import City
 from ewaste.demo.money import settle_the_day
 from ewaste.identity import Actor
-from ewaste.kernel.clock import FrozenClock
+from ewaste.kernel.clock import FrozenClock, china_day
 from ewaste.kernel.geo import haversine_m
 from ewaste.kernel.quantities import Mass
 from ewaste.worker import run_due_jobs
@@ -65,6 +65,9 @@ RECOVERED_BP: Final = 9_700
 """A demo plant recovers 97 % of a unit's door mass as its expected fractions (the rest is
 dust, moisture and losses), which the output check accepts."""
 OUTLIER_SHARE: Final = 0.05
+CITY_PLAN_SECONDS: Final = 3.0
+"""Search time of the operator's city plan in the demo (a real city: `ewaste pickups
+plan-routes`, 30 s on every core by default)."""
 """Share of units dismantled with the rough profiles below instead: the check flags most
 of them, so the regulator's review queue has work in the demo."""
 
@@ -120,6 +123,8 @@ class DaySummary:
     overview: analytics.Overview
     certificates: int = 0
     payouts_batched: int = 0
+    city_plan: dispatch.CityPlan | None = None
+    """The operator's plan of the day's routes across collectors, after the first round."""
 
 
 def simulate_day(
@@ -139,7 +144,7 @@ def simulate_day(
     start = clock.now()
     pickups = _book(factory, city, clock, settings, rng, report)
     nameplates: dict[str, Nameplate] = {}
-    collected = _collect(factory, city, clock, rng, report, nameplates)
+    collected, city_plan = _collect(factory, city, clock, rng, report, nameplates)
     clock.set(start + timedelta(hours=10))
     lots = _sell(factory, city, clock, report)
     clock.set(start + timedelta(hours=24))
@@ -150,7 +155,7 @@ def simulate_day(
     with transaction(factory) as session:
         overview = analytics.overview(session)
     return DaySummary(
-        len(city.households), pickups, collected, lots, overview, certificates, batched
+        len(city.households), pickups, collected, lots, overview, certificates, batched, city_plan
     )
 
 
@@ -201,11 +206,23 @@ def _collect(
     rng: random.Random,
     report: Progress,
     nameplates: dict[str, Nameplate],
-) -> int:
+) -> tuple[int, dispatch.CityPlan]:
     collected = 0
+    city_plan = None
     for round_number in range(1, 7):
         clock.advance(timedelta(minutes=50))
         run_due_jobs(factory, clock)  # dispatch assigns waiting pickups
+        if city_plan is None:
+            # The operator plans the day's routes across collectors once the morning's
+            # pickups are given out: stops move to whichever route takes them for fewest km.
+            with transaction(factory) as session:
+                city_plan = dispatch.plan_routes(
+                    session,
+                    actor=city.operator,
+                    day=china_day(clock.now()),
+                    now=clock.now(),
+                    seconds=CITY_PLAN_SECONDS,
+                )
         for done, collector in enumerate(city.collectors, start=1):
             collected += _collector_round(factory, city, collector, clock, rng, nameplates)
             report(f"collection round {round_number}", done, len(city.collectors))
@@ -213,7 +230,8 @@ def _collect(
             waiting = orders.pickups_for(session, actor=city.operator, status="requested")
         if not waiting:
             break
-    return collected
+    assert city_plan is not None
+    return collected, city_plan
 
 
 def _collector_round(

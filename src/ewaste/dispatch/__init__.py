@@ -1,5 +1,6 @@
 """Dispatch: collector profiles, assignment, route plans and sheets (routing in ewaste.routing)."""
 
+from ewaste.dispatch.city_plans import CityPlan, plan_routes
 from ewaste.dispatch.offers import (
     OfferView,
     accept_offer,
@@ -46,6 +47,7 @@ __all__ = [
     "REVIEW_EVERY",
     "SKILLS",
     "AlreadyOffered",
+    "CityPlan",
     "CollectorNotFound",
     "DispatchRound",
     "InvalidArea",
@@ -70,6 +72,7 @@ __all__ = [
     "expire_offers",
     "offer_pickup",
     "open_offers",
+    "plan_routes",
     "register_collector",
     "reoptimise_routes",
     "route_sheet",

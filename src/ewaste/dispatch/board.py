@@ -18,6 +18,7 @@ from ewaste.dispatch import live_routes
 from ewaste.dispatch.live_routes import DayRoute
 from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
+from ewaste.kernel.clock import china_day
 from ewaste.routing.insertion import Insertion, insertions
 
 
@@ -51,7 +52,7 @@ class Board:
     def __init__(self, session: Session, now: datetime) -> None:
         self._session = session
         self._now = now
-        self._today = live_routes.china_day(now)
+        self._today = china_day(now)
         self._collectors = collector_models(session, CollectorRepository(session).active_locked())
         self._days: dict[date, dict[int, DayRoute]] = {}
 
@@ -62,7 +63,7 @@ class Board:
 
     def ranked_for(self, pickup: orders.PickupView) -> list[Insertion]:
         """Every collector whose route of the pickup's day can take it, cheapest first."""
-        day = live_routes.china_day(pickup.window_start)
+        day = china_day(pickup.window_start)
         candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
         routes = [r.route for r in self._routes_of(day).values()]
         return insertions(routes, candidate, now_s=live_routes.now_seconds(day, self._now))
@@ -70,7 +71,7 @@ class Board:
     def place(self, pickup: orders.PickupView, where: Insertion) -> None:
         """The pickup was assigned to `where.collector_id`: insert it into that collector's
         route of its day at `where.position` and store the route as the plan."""
-        day = live_routes.china_day(pickup.window_start)
+        day = china_day(pickup.window_start)
         candidate = live_routes.pickup_model(pickup, live_routes.midnight_of(day))
         routes = self._routes_of(day)
         routes[where.collector_id] = routes[where.collector_id].with_insertion(

@@ -62,11 +62,6 @@ class DayRoute:
         return DayRoute(route, self.misfits, self.planned_at, self.planned_by)
 
 
-def china_day(moment: datetime) -> date:
-    """The China-time calendar day of a moment."""
-    return moment.astimezone(CHINA_TIME).date()
-
-
 def midnight_of(day: date) -> datetime:
     """00:00 China time on `day`."""
     return datetime.combine(day, time(), CHINA_TIME)

@@ -117,7 +117,7 @@ class RoutePlan(Base):
     __table_args__ = (
         UniqueConstraint("collector_id", "day"),
         CheckConstraint(
-            "planned_by IN ('insertion', 'reoptimised')",
+            "planned_by IN ('insertion', 'reoptimised', 'city_plan')",
             name="planned_by_known",
         ),
     )

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ewaste import identity, orders
-from ewaste.dispatch import live_routes, route_plans, rules
+from ewaste.dispatch import route_plans, rules
 from ewaste.dispatch.board import Board
 from ewaste.dispatch.models import PickupOffer
 from ewaste.dispatch.repository import CollectorRepository, OfferRepository
@@ -30,6 +30,7 @@ from ewaste.dispatch.rules import (
     OfferStatus,
 )
 from ewaste.identity import Actor, Permission
+from ewaste.kernel.clock import china_day
 from ewaste.kernel.ids import UserId
 
 OPEN = OfferStatus.OPEN.value
@@ -151,7 +152,7 @@ def accept_offer(
     route_plans.follow_new_pickup(
         session,
         collector_id=actor.organisation_id,
-        day=live_routes.china_day(pickup.window_start),
+        day=china_day(pickup.window_start),
         now=now,
     )
     return pickup

@@ -27,6 +27,7 @@ from ewaste.dispatch import live_routes
 from ewaste.dispatch.board import collector_models
 from ewaste.dispatch.models import RoutePlan
 from ewaste.dispatch.repository import CollectorRepository, RoutePlanRepository
+from ewaste.kernel.clock import china_day
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def reoptimise_routes(
     """Re-optimise up to `limit` of today's (China time) routes that are due: a collector
     with open pickups today whose plan was not reviewed in the last `every`. Safe to run
     in parallel workers. Returns what was reviewed (an empty list: nothing is due)."""
-    day = live_routes.china_day(now)
+    day = china_day(now)
     due = _due_collectors(session, day=day, now=now, every=every)
     if not due:
         return []
@@ -85,7 +86,7 @@ def follow_new_pickup(session: Session, *, collector_id: int, day: date, now: da
     profile = CollectorRepository(session).lock(collector_id)
     if profile is None:
         return
-    today = day == live_routes.china_day(now)
+    today = day == china_day(now)
     models = collector_models(session, [profile])[today]
     if not models:
         return

@@ -59,7 +59,7 @@ class RouteSheet:
     planned_at: datetime | None = None
     """When the stored order last changed (None: no plan yet, the order is built on read)."""
     planned_by: str | None = None
-    """"insertion" or "reoptimised" (the worker's re-optimisation)."""
+    """"insertion", "reoptimised" (the worker's re-optimisation) or "city_plan"."""
 
     @property
     def late(self) -> int:

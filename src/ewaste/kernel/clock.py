@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
 
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
 """China Standard Time (UTC+8, no daylight saving): local dates, days and pickup slots."""
+
+
+def china_day(moment: datetime) -> date:
+    """The China-time calendar day of a moment."""
+    return moment.astimezone(CHINA_TIME).date()
 
 
 class Clock(Protocol):

@@ -15,6 +15,7 @@ from ewaste.orders.queries import (
     pickup_by_id,
     pickup_counts_by_status,
     pickups_for,
+    requested_pickups,
 )
 from ewaste.orders.rules import (
     AdjustmentRequest,
@@ -33,12 +34,14 @@ from ewaste.orders.services import (
     Collection,
     CollectorNotEligible,
     DoorUnit,
+    PickupMoved,
     assign_collector,
     book_pickup,
     cancel_pickup,
     collect_pickup,
     expire_unconfirmed_pickups,
     get_pickup,
+    reassign_collector,
     waiting_pickups,
 )
 
@@ -56,6 +59,7 @@ __all__ = [
     "InvalidContact",
     "InvalidWindow",
     "ItemsDoNotMatchQuote",
+    "PickupMoved",
     "PickupNotFound",
     "PickupStatus",
     "PickupView",
@@ -75,5 +79,7 @@ __all__ = [
     "pickup_counts_by_status",
     "pickups_for",
     "propose_adjustments",
+    "reassign_collector",
+    "requested_pickups",
     "waiting_pickups",
 ]

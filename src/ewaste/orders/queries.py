@@ -116,6 +116,23 @@ def open_pickups_by_collector(
     return grouped
 
 
+def requested_pickups(
+    session: Session, *, window_from: datetime, window_to: datetime, now: datetime
+) -> list[PickupView]:
+    """Pickups waiting for a collector whose window overlaps [from, to) and has not
+    closed by `now`, by window (for reading: no lock)."""
+    stmt = (
+        select(Pickup)
+        .where(
+            Pickup.status == "requested",
+            Pickup.window_end > max(window_from, now),
+            Pickup.window_start < window_to,
+        )
+        .order_by(Pickup.window_start, Pickup.id)
+    )
+    return [pickup_view(p) for p in session.scalars(stmt)]
+
+
 def _open_in(window_from: datetime, window_to: datetime) -> Select[Pickup]:
     return (
         select(Pickup)

@@ -38,6 +38,8 @@ class PickupEvent(StrEnum):
     """What can happen to a pickup."""
 
     ASSIGN = "assign"
+    REASSIGN = "reassign"
+    """The city planner gives an assigned pickup not yet started to another collector."""
     PROPOSE_ADJUSTMENT = "propose_adjustment"
     ACCEPT_ADJUSTMENT = "accept_adjustment"
     DECLINE_ADJUSTMENT = "decline_adjustment"
@@ -50,6 +52,7 @@ PICKUP_TRANSITIONS: Final[Mapping[tuple[PickupStatus, PickupEvent], PickupStatus
     (PickupStatus.REQUESTED, PickupEvent.ASSIGN): PickupStatus.ASSIGNED,
     (PickupStatus.REQUESTED, PickupEvent.CANCEL): PickupStatus.CANCELLED,
     (PickupStatus.REQUESTED, PickupEvent.EXPIRE): PickupStatus.EXPIRED,
+    (PickupStatus.ASSIGNED, PickupEvent.REASSIGN): PickupStatus.ASSIGNED,
     (PickupStatus.ASSIGNED, PickupEvent.COLLECT): PickupStatus.COLLECTED,
     (PickupStatus.ASSIGNED, PickupEvent.CANCEL): PickupStatus.CANCELLED,
     (PickupStatus.ASSIGNED, PickupEvent.PROPOSE_ADJUSTMENT): PickupStatus.ADJUSTMENT_PROPOSED,

@@ -29,6 +29,13 @@ class CollectorNotEligible(Conflict):
     message = "Organisation {collector_id} cannot take pickups."
 
 
+class PickupMoved(Conflict):
+    """The pickup was given to another collector since the caller looked."""
+
+    code = "orders.pickup_moved"
+    message = "Pickup {pickup_id} is no longer with collector {collector_id}."
+
+
 @dataclass(frozen=True, slots=True)
 class DoorUnit:
     """One item as found at the door: its category and the mass on the collector's scale."""
@@ -145,6 +152,36 @@ def assign_collector(
         raise CollectorNotEligible(collector_id=collector_id)
     apply_event(session, pickup, PickupEvent.ASSIGN, actor_id=actor.user_id, now=now)
     pickup.collector_id = collector_id
+    return pickup_view(pickup)
+
+
+def reassign_collector(
+    session: Session,
+    *,
+    actor: Actor,
+    pickup_id: int,
+    from_collector_id: int,
+    to_collector_id: int,
+    now: datetime,
+) -> PickupView:
+    """Give an assigned pickup, not yet started, from one collector to another (the city
+    planner moving a stop between routes). The history row names both collectors.
+
+    Raises PickupNotFound, IllegalPickupTransition (no longer assigned: started, collected,
+    cancelled), PickupMoved (meanwhile given to a collector other than `from_collector_id`).
+    """
+    pickup = access_pickup(
+        session,
+        actor=actor,
+        pickup_id=pickup_id,
+        permission=Permission.STAFF_PICKUP_ASSIGN,
+        for_update=True,
+    )
+    if pickup.collector_id != from_collector_id:
+        raise PickupMoved(pickup_id=pickup_id, collector_id=from_collector_id)
+    note = f"collector {from_collector_id} -> {to_collector_id}"
+    apply_event(session, pickup, PickupEvent.REASSIGN, actor_id=actor.user_id, now=now, note=note)
+    pickup.collector_id = to_collector_id
     return pickup_view(pickup)
 
 

@@ -14,6 +14,7 @@ from ewaste.routing.distances import (
 )
 from ewaste.routing.files import InvalidInstanceFile, read_instance
 from ewaste.routing.fleet import (
+    PROMISED,
     VEHICLES,
     Collector,
     Pickup,
@@ -27,11 +28,12 @@ from ewaste.routing.fleet import (
 from ewaste.routing.greedy import greedy_plan
 from ewaste.routing.instance import SCALE, RoutingInstance, dimacs_matrix
 from ewaste.routing.planner import plan_day
-from ewaste.routing.reoptimise import Reoptimised, reoptimise
+from ewaste.routing.reoptimise import Reoptimised, reoptimise, tail_collector
 from ewaste.routing.solver import Solved, solve
 
 __all__ = [
     "DETOUR_FACTOR",
+    "PROMISED",
     "SCALE",
     "VEHICLES",
     "CheckReport",
@@ -57,5 +59,6 @@ __all__ = [
     "read_instance",
     "reoptimise",
     "solve",
+    "tail_collector",
     "travel_seconds",
 ]

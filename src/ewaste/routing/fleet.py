@@ -67,7 +67,16 @@ class Pickup:
     litres: int
     skills: frozenset[str] = frozenset()
     priority: int = 1
-    """1 normal, 2 urgent: an urgent pickup is worth more to serve than a normal one."""
+    """1 normal, 2 urgent: an urgent pickup is worth more to serve than a normal one;
+    PROMISED for one already given to a collector."""
+    required: bool = False
+    """The planner must serve it (a stop already in a feasible route: it may move, never
+    drop out); a plan that cannot is infeasible."""
+
+
+PROMISED = 10
+"""Priority of a pickup already promised to a collector: worth ten new ones, so a plan
+moves it to whichever route takes it for fewest km but never leaves it out for new ones."""
 
 
 @dataclass(frozen=True, slots=True)

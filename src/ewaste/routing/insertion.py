@@ -12,14 +12,14 @@ shift ends. Later stops are checked in O(1) each with the classic push-forward s
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ewaste.kernel.geo import GeoPoint, haversine_m
 from ewaste.routing.distances import DETOUR_FACTOR, great_circle_m, radians_of
-from ewaste.routing.fleet import Collector, Pickup
+from ewaste.routing.fleet import Collector, Pickup, Plan, Route, Visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +138,50 @@ def _metres_to(points: Sequence[GeoPoint], target: GeoPoint, detour: float) -> l
     tlat, tlon = math.radians(target.lat), math.radians(target.lon)
     metres = np.rint(great_circle_m(lat, lon, tlat, tlon) * detour)
     return [int(x) for x in metres]
+
+
+def insert_into_plan(
+    plan: Plan,
+    collectors: Sequence[Collector],
+    pickups: Sequence[Pickup],
+    ids: Collection[int],
+    *,
+    now_s: int,
+) -> Plan:
+    """`plan` (made for `collectors` and `pickups`) with each pickup of `ids` it left out
+    put where it costs least among its routes and the collectors it left idle, earliest
+    window first; those that fit nowhere stay unserved. Visit times are left as they
+    were, and zero for the inserted stops: re-drive the plan with `check_plan`."""
+    by_id = {p.id: p for p in pickups}
+    stops_of: dict[int, list[Pickup]] = {c.id: [] for c in collectors}
+    for r in plan.routes:
+        stops_of[r.collector_id] = [by_id[v.pickup_id] for v in r.visits]
+    unserved = dict(plan.unserved)
+    todo = sorted((by_id[i] for i in ids if i in unserved), key=lambda p: (*p.window, p.id))
+    changed: set[int] = set()
+    for pickup in todo:
+        routes = [LiveRoute(c, tuple(stops_of[c.id])) for c in collectors]
+        found = cheapest_insertion(routes, pickup, now_s=now_s)
+        if found is None:
+            continue
+        stops_of[found.collector_id].insert(found.position, pickup)
+        changed.add(found.collector_id)
+        del unserved[pickup.id]
+    kept = [r for r in plan.routes if r.collector_id not in changed]
+    by_collector = {c.id: c for c in collectors}
+    redriven = [_drive(by_collector[cid], stops_of[cid]) for cid in sorted(changed)]
+    return Plan((*kept, *redriven), unserved, plan.seconds)
+
+
+def _drive(collector: Collector, stops: Sequence[Pickup]) -> Route:
+    """The route driving `stops` in order from the start of the shift, with its times."""
+    legs = _metres_along([collector.home, *(p.at for p in stops), collector.station], DETOUR_FACTOR)
+    per_m = 3.6 / collector.vehicle.speed_kmh
+    clock = collector.shift[0]
+    visits = []
+    for leg, stop in zip(legs, stops, strict=False):
+        arrive = clock + math.ceil(leg * per_m)
+        start = max(arrive, stop.window[0])
+        clock = start + stop.service_s
+        visits.append(Visit(stop.id, arrive, start, clock))
+    return Route(collector.id, tuple(visits), sum(legs), clock + math.ceil(legs[-1] * per_m))

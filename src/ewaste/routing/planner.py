@@ -254,8 +254,8 @@ def _problem(
             service_duration=p.service_s,
             tw_early=p.window[0],
             tw_late=p.window[1],
-            prize=round(prize_km * 1000 * dearest * p.priority),
-            required=False,
+            prize=0 if p.required else round(prize_km * 1000 * dearest * p.priority),
+            required=p.required,
         )
         for i, p in enumerate(zone.pickups)
     ]

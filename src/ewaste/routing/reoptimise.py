@@ -121,6 +121,7 @@ def tail_collector(route: LiveRoute, *, now_s: int, distances: DistanceProvider)
         ),
         shift=(min(max(clock, now_s), c.shift[1]), c.shift[1]),
         skills=c.skills,
+        area=c.area,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from ewaste import routing
 from ewaste.kernel.geo import GeoPoint
 from ewaste.routing import Collector, Pickup, Plan
-from ewaste.routing.insertion import LiveRoute, cheapest_insertion
+from ewaste.routing.insertion import LiveRoute, cheapest_insertion, insert_into_plan
 
 CENTRE = GeoPoint(22.60, 114.05)
 DISTANCES = routing.HaversineDistances()
@@ -216,3 +216,53 @@ def test_no_insertion_before_a_started_stop_and_none_when_nothing_fits(
     assert cheapest_insertion([live], too_heavy, now_s=8 * 3600) is None
     closed = Pickup(780, offset(0, 0), (8 * 3600, 8 * 3600 + 1), 60, 1_000, 1)
     assert cheapest_insertion([live], closed, now_s=12 * 3600) is None
+
+
+def test_a_required_pickup_is_served_where_an_optional_one_would_be_dropped() -> None:
+    # One tricycle with room for one of two bulky pickups: the required one is served,
+    # though the other is nearer (and worth more km than it costs).
+    collector = Collector(
+        1, offset(0, 0), offset(0, 0), routing.VEHICLES["tricycle"], (8 * 3600, 18 * 3600)
+    )
+    near, far = (
+        Pickup(i, offset(0, km), (8 * 3600, 18 * 3600), 600, 10_000, 1_000, required=i == 2)
+        for i, km in ((1, 0.5), (2, 3.0))
+    )
+    plan = routing.plan_day([collector], [near, far], seconds=1)
+    assert [v.pickup_id for r in plan.routes for v in r.visits] == [2]
+    assert set(plan.unserved) == {1}
+
+
+def test_left_out_pickups_are_inserted_into_the_plan_where_they_cost_least(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    collectors, pickups = city
+    served = [v.pickup_id for r in planned.routes for v in r.visits]
+    dropped = set(served[:3])
+    trimmed = Plan(
+        tuple(
+            routing.Route(
+                r.collector_id,
+                tuple(v for v in r.visits if v.pickup_id not in dropped),
+                r.distance_m,
+                r.back_s,
+            )
+            for r in planned.routes
+        ),
+        {**planned.unserved, **dict.fromkeys(dropped, "dropped")},
+    )
+    again = insert_into_plan(trimmed, collectors, pickups, dropped, now_s=0)
+    assert_sound(collectors, pickups, again)
+    assert again.served == planned.served
+    assert dropped.isdisjoint(again.unserved)
+    # A pickup no collector can reach stays unserved.
+    nowhere = Pickup(999, offset(200, 200), (8 * 3600, 9 * 3600), 600, 1_000, 10)
+    kept = insert_into_plan(
+        Plan(planned.routes, {**planned.unserved, 999: "far"}),
+        collectors,
+        [*pickups, nowhere],
+        {999},
+        now_s=0,
+    )
+    assert kept.unserved[999] == "far"
+    assert kept.routes == planned.routes

@@ -1,0 +1,275 @@
+"""Planning a city's day at once: every stop not yet started, on every route, by PyVRP.
+
+Live insertion places each new pickup where it costs least in the routes as they are,
+and the worker re-orders each collector's own stops; neither moves a stop from one
+collector to another, and after a morning of insertions the city's routes are far from
+the best ones. `plan_routes` hands the whole day to the city planner
+(`routing.plan_day`: zones solved by PyVRP): every collector as it will be after its
+started stops (there, free from then, with the room they leave), every stop not yet
+started (worth `routing.PROMISED`: moved to whichever route takes it for fewest km,
+never dropped for a new one) and every pickup still waiting for a collector (optional:
+what stays out is reported with its reason and waits for the next round).
+
+The search runs on a snapshot without locks, so bookings, assignment rounds and
+accepted offers go on meanwhile. The plan is re-driven by our own checker and applied
+under the profile locks every assignment takes, against the truth at that moment: a
+pickup moves only if it is where it was in the snapshot, a collector's route is rewritten
+only if nothing was started on it or changed in its profile meanwhile. What was skipped
+is counted, and the readers' reconciliation (live_routes) places it as before. Started
+stops, and everything planned before them, never move.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from ewaste import identity, orders, routing
+from ewaste.dispatch import live_routes
+from ewaste.dispatch.board import collector_models
+from ewaste.dispatch.live_routes import DayRoute
+from ewaste.dispatch.repository import CollectorRepository, OfferRepository
+from ewaste.identity import Actor, Permission
+from ewaste.kernel.clock import china_day
+from ewaste.routing.insertion import insert_into_plan
+
+PLANNED_BY = "city_plan"
+"""A route plan's `planned_by` when the city planner wrote it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CityPlan:
+    """What planning a day did (figures for the operator and the log)."""
+
+    day: date
+    collectors: int
+    promised: int
+    """Stops not yet started that were already given to a collector."""
+    waiting: int
+    """Pickups of the day still waiting for a collector (offers in flight left out)."""
+    before_m: int
+    """Metres of the routes as they were, from each collector's start to its station."""
+    after_m: int
+    """Metres of the planned routes, the same way."""
+    served: int
+    """Stops in the plan's routes."""
+    assigned: int
+    """Waiting pickups the plan gave a collector."""
+    moved: int
+    """Promised stops the plan gave another collector."""
+    left_out: Mapping[str, int]
+    """Pickups in no planned route, by reason (waiting ones keep waiting)."""
+    skipped: int
+    """Pickups the plan would have given a collector but left where they were: they, or
+    the route they were planned into, changed while the plan was searched."""
+    applied: bool
+    """False when the plan was not written (it failed our checker, or dropped a stop the
+    routes already had room for)."""
+    seconds: float
+
+
+def plan_routes(
+    session: Session,
+    *,
+    actor: Actor,
+    day: date,
+    now: datetime,
+    seconds: float = 20.0,
+    workers: int = 1,
+) -> CityPlan:
+    """Plan every unstarted stop and every waiting pickup of `day` across all active
+    collectors in about `seconds` of search on `workers` processes, and apply what still
+    holds (the module says how). Raises MissingPermission.
+    """
+    actor.require(Permission.STAFF_PICKUP_ASSIGN)
+    started = time.perf_counter()
+    today = day == china_day(now)
+    now_s = live_routes.now_seconds(day, now)
+    models = {
+        c.id: c for c in collector_models(session, CollectorRepository(session).active())[today]
+    }
+    routes = live_routes.routes_of_day(session, list(models.values()), day=day, now=now)
+    waiting = _waiting(session, day=day, now=now)
+    owner = _owners(routes, waiting)
+    tails = {
+        cid: routing.tail_collector(r.route, now_s=now_s, distances=_METRES)
+        for cid, r in routes.items()
+    }
+    pickups = _planned_pickups(routes, waiting)
+    before_m = sum(_metres(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r))
+    found = routing.plan_day(list(tails.values()), pickups, seconds=seconds, workers=workers)
+    # A promised stop the search left out goes where it costs least in the plan, if it can.
+    promised = {pid for pid, was in owner.items() if was is not None}
+    plan = insert_into_plan(found, list(tails.values()), pickups, promised, now_s=now_s)
+    report = routing.check_plan(list(tails.values()), pickups, plan, _METRES)
+    planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
+    routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
+    refused = CityPlan(
+        day=day,
+        collectors=len(models),
+        promised=len(promised),
+        waiting=len(waiting),
+        before_m=before_m,
+        after_m=report.distance,
+        served=plan.served,
+        assigned=0,
+        moved=0,
+        left_out=dict(Counter(plan.unserved.values())),
+        skipped=0,
+        applied=False,
+        seconds=0.0,
+    )
+    if not report.feasible or not routed_before <= planned_ids:
+        return replace(refused, seconds=time.perf_counter() - started)
+    assigned, moved, skipped = _apply(
+        session, actor=actor, plan=plan, snapshot=(models, routes, owner), day=day, now=now
+    )
+    return replace(
+        refused,
+        assigned=assigned,
+        moved=moved,
+        skipped=skipped,
+        applied=True,
+        seconds=time.perf_counter() - started,
+    )
+
+
+_METRES = routing.HaversineDistances()
+
+Snapshot = tuple[Mapping[int, routing.Collector], Mapping[int, DayRoute], Mapping[int, int | None]]
+
+
+def _waiting(session: Session, *, day: date, now: datetime) -> list[routing.Pickup]:
+    """The day's pickups waiting for a collector, those with offers out left aside."""
+    window_from, window_to = live_routes.day_span(day)
+    offered = OfferRepository(session).open_pickup_ids()
+    midnight = live_routes.midnight_of(day)
+    return [
+        live_routes.pickup_model(v, midnight)
+        for v in orders.requested_pickups(
+            session, window_from=window_from, window_to=window_to, now=now
+        )
+        if v.id not in offered
+    ]
+
+
+def _unlocked(route: DayRoute) -> tuple[routing.Pickup, ...]:
+    return route.route.stops[route.route.locked :]
+
+
+def _owners(
+    routes: Mapping[int, DayRoute], waiting: Sequence[routing.Pickup]
+) -> dict[int, int | None]:
+    """{pickup: its collector (None: waiting)} for every stop the plan may move."""
+    owner: dict[int, int | None] = {p.id: None for p in waiting}
+    for cid, r in routes.items():
+        for p in (*_unlocked(r), *r.misfits):
+            owner[p.id] = cid
+    return owner
+
+
+def _planned_pickups(
+    routes: Mapping[int, DayRoute], waiting: Sequence[routing.Pickup]
+) -> list[routing.Pickup]:
+    promised = [
+        replace(p, priority=routing.PROMISED, required=routed)
+        for r in routes.values()
+        for stops, routed in ((_unlocked(r), True), (r.misfits, False))
+        for p in stops
+    ]
+    # A stop already in a feasible route is required (a plan that drops it is no plan);
+    # one that fits nowhere now is worth routing.PROMISED new ones.
+    return promised + list(waiting)
+
+
+def _metres(collector: routing.Collector, stops: Sequence[routing.Pickup]) -> int:
+    points = [collector.home, *(p.at for p in stops), collector.station]
+    matrix = _METRES.matrix(points)
+    return int(sum(matrix[a, b] for a, b in itertools.pairwise(range(len(points)))))
+
+
+def _apply(
+    session: Session,
+    *,
+    actor: Actor,
+    plan: routing.Plan,
+    snapshot: Snapshot,
+    day: date,
+    now: datetime,
+) -> tuple[int, int, int]:
+    """Write the plan where the truth still matches the snapshot, under the profile
+    locks. Returns (assigned, moved, skipped)."""
+    models, routes, owner = snapshot
+    today = day == china_day(now)
+    fresh_models = {
+        c.id: c
+        for c in collector_models(session, CollectorRepository(session).active_locked())[today]
+    }
+    fresh_routes = live_routes.routes_of_day(session, list(fresh_models.values()), day=day, now=now)
+    fresh_owner = _owners(fresh_routes, _waiting(session, day=day, now=now))
+    unchanged = {
+        cid
+        for cid, c in models.items()
+        if fresh_models.get(cid) == c and _locked_ids(fresh_routes[cid]) == _locked_ids(routes[cid])
+    }
+    assigned = moved = skipped = 0
+    for route in plan.routes:
+        cid = route.collector_id
+        if cid not in unchanged:
+            skipped += sum(1 for v in route.visits if owner.get(v.pickup_id) != cid)
+            continue
+        order = list(_locked_ids(fresh_routes[cid]))
+        for visit in route.visits:
+            pid = visit.pickup_id
+            was = owner.get(pid)
+            if pid not in fresh_owner or fresh_owner[pid] != was:
+                skipped += 1
+                continue
+            if was is None:
+                orders.assign_collector(
+                    session,
+                    actor=actor,
+                    pickup_id=pid,
+                    collector_id=cid,
+                    collector_role=identity.Role.COLLECTOR.value,
+                    now=now,
+                )
+                assigned += 1
+            elif was != cid:
+                orders.reassign_collector(
+                    session,
+                    actor=actor,
+                    pickup_id=pid,
+                    from_collector_id=was,
+                    to_collector_id=cid,
+                    now=now,
+                )
+                moved += 1
+            order.append(pid)
+        live_routes.store_plan(
+            session, collector_id=cid, day=day, order=order, by=PLANNED_BY, now=now
+        )
+    planned = {r.collector_id for r in plan.routes}
+    for cid in unchanged - planned:
+        if _unlocked(fresh_routes[cid]) or fresh_routes[cid].misfits:
+            # The planner gave this route nothing more: what is left of it is its locked
+            # stops, and whatever stayed with it (the readers place that as before).
+            live_routes.store_plan(
+                session,
+                collector_id=cid,
+                day=day,
+                order=_locked_ids(fresh_routes[cid]),
+                by=PLANNED_BY,
+                now=now,
+            )
+    return assigned, moved, skipped
+
+
+def _locked_ids(route: DayRoute) -> tuple[int, ...]:
+    return tuple(p.id for p in route.route.stops[: route.route.locked])
