@@ -113,7 +113,12 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings pointing at the test database."""
-    return Settings(env="test", database_url=database_url, secret_key="test-secret-key-0123456789")
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="test-secret-key-0123456789",
+        city_plan_seconds=1.0,
+    )
 
 
 @pytest.fixture

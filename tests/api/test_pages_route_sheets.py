@@ -75,3 +75,49 @@ def test_a_household_has_no_routes_section_and_no_sheet(
     assert "今日路线" not in app_client.get("/").text
     refused = app_client.get(f"/collectors/{world.collector_a.organisation_id}/route")
     assert refused.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh_CN", "已规划 2 个停靠点"), ("en", "Planned 2 stops")]
+)
+def test_the_operator_plans_the_citys_routes_from_the_staff_page(
+    app_client: TestClient,
+    session: Session,
+    world: World,
+    clock: FrozenClock,
+    lang: str,
+    said: str,
+) -> None:
+    now = clock.now()
+    near_b = GeoPoint(22.72, 114.247)  # at collector b's base, Longgang
+    for k in range(2):
+        pickup = book(
+            session,
+            world.household_a,
+            now=now,
+            at=GeoPoint(near_b.lat + 0.005 * k, near_b.lon),
+            starts=now + timedelta(hours=1),
+            hours=6,
+        )
+        assign_to(session, world, pickup.id, world.collector_a, now=now)  # the far one
+    session.commit()
+    token = login_as(app_client, "operator", lang=lang)
+    page = app_client.post("/routes/plan", data={"csrf_token": token})
+    assert page.status_code == 200
+    assert 'id="city-plan"' in page.text
+    assert said in page.text
+    assert f'id="route-{world.collector_b.organisation_id}"' in page.text
+
+
+def test_only_operators_plan_the_citys_routes(app_client: TestClient, world: World) -> None:
+    token = login_as(app_client, "col-a", lang="en")
+    refused = app_client.post("/routes/plan", data={"csrf_token": token})
+    assert refused.status_code == 403
+    assert 'id="city-plan"' not in refused.text
+
+
+def test_planning_a_day_without_stops_says_so(app_client: TestClient, world: World) -> None:
+    token = login_as(app_client, "operator", lang="en")
+    page = app_client.post("/routes/plan", data={"csrf_token": token})
+    assert page.status_code == 200
+    assert "Nothing to plan" in page.text

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from ewaste import analytics, custody, dispatch, orders
 from ewaste.identity import Permission
-from ewaste.kernel.clock import CHINA_TIME
+from ewaste.kernel.clock import CHINA_TIME, china_day
 from ewaste.kernel.errors import DomainError
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
@@ -20,7 +20,12 @@ from ewaste.web.pages.rendering import language, render, see_other
 router = APIRouter(include_in_schema=False)
 
 
-def home(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
+def home(
+    request: Request,
+    ctx: RequestContext,
+    failure: Failure | None = None,
+    city_plan: dispatch.CityPlan | None = None,
+) -> Response:
     """Render the overview (status from `failure`, 200 without one).
 
     Waiting pickups are listed only for roles that may assign them (operators).
@@ -51,6 +56,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         may_write_prices=ctx.actor.can(Permission.STAFF_PRICE_WRITE),
         waiting=sorted(waiting, key=lambda p: (p.window_start, p.id)),
         routes=routes,
+        city_plan=city_plan,
         today=today,
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
@@ -86,3 +92,24 @@ def offer_pickup(
     except DomainError as err:
         return home(request, ctx, failed(request, ctx, f"assign-{pickup_id}", err, form))
     return see_other("/#waiting")
+
+
+@router.post("/routes/plan", name="page_plan_routes")
+def plan_routes(
+    request: Request,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """Plan today's routes across every collector (same service as `ewaste pickups
+    plan-routes`, searching for EWASTE_CITY_PLAN_SECONDS on one core) and show what moved."""
+    try:
+        planned = dispatch.plan_routes(
+            ctx.session,
+            actor=ctx.actor,
+            day=china_day(ctx.now),
+            now=ctx.now,
+            seconds=ctx.settings.city_plan_seconds,
+        )
+    except DomainError as err:
+        return home(request, ctx, failed(request, ctx, "plan-routes", err, form))
+    return home(request, ctx, city_plan=planned)
