@@ -207,6 +207,9 @@ def _apply(
     locks. Returns (assigned, moved, skipped)."""
     models, routes, owner = snapshot
     today = day == china_day(now)
+    # Everything read for the snapshot is re-read: other transactions changed it meanwhile.
+    session.flush()
+    session.expire_all()
     fresh_models = {
         c.id: c
         for c in collector_models(session, CollectorRepository(session).active_locked())[today]
@@ -218,40 +221,22 @@ def _apply(
         for cid, c in models.items()
         if fresh_models.get(cid) == c and _locked_ids(fresh_routes[cid]) == _locked_ids(routes[cid])
     }
-    assigned = moved = skipped = 0
+    done: Counter[str] = Counter()
     for route in plan.routes:
         cid = route.collector_id
         if cid not in unchanged:
-            skipped += sum(1 for v in route.visits if owner.get(v.pickup_id) != cid)
+            done["skipped"] += sum(1 for v in route.visits if owner.get(v.pickup_id) != cid)
             continue
         order = list(_locked_ids(fresh_routes[cid]))
         for visit in route.visits:
-            pid = visit.pickup_id
-            was = owner.get(pid)
+            pid, was = visit.pickup_id, owner.get(visit.pickup_id)
             if pid not in fresh_owner or fresh_owner[pid] != was:
-                skipped += 1
+                done["skipped"] += 1
                 continue
-            if was is None:
-                orders.assign_collector(
-                    session,
-                    actor=actor,
-                    pickup_id=pid,
-                    collector_id=cid,
-                    collector_role=identity.Role.COLLECTOR.value,
-                    now=now,
-                )
-                assigned += 1
-            elif was != cid:
-                orders.reassign_collector(
-                    session,
-                    actor=actor,
-                    pickup_id=pid,
-                    from_collector_id=was,
-                    to_collector_id=cid,
-                    now=now,
-                )
-                moved += 1
-            order.append(pid)
+            outcome = _give(session, actor=actor, pickup_id=pid, was=was, to=cid, now=now)
+            done[outcome] += 1
+            if outcome != "skipped":
+                order.append(pid)
         live_routes.store_plan(
             session, collector_id=cid, day=day, order=order, by=PLANNED_BY, now=now
         )
@@ -268,7 +253,38 @@ def _apply(
                 by=PLANNED_BY,
                 now=now,
             )
-    return assigned, moved, skipped
+    return done["assigned"], done["moved"], done["skipped"]
+
+
+def _give(
+    session: Session, *, actor: Actor, pickup_id: int, was: int | None, to: int, now: datetime
+) -> str:
+    """Give the pickup to collector `to` (from `was`, None: waiting). Returns "assigned",
+    "moved", "kept" (already there) or "skipped" (a household cancelled it this instant)."""
+    try:
+        if was is None:
+            orders.assign_collector(
+                session,
+                actor=actor,
+                pickup_id=pickup_id,
+                collector_id=to,
+                collector_role=identity.Role.COLLECTOR.value,
+                now=now,
+            )
+            return "assigned"
+        if was != to:
+            orders.reassign_collector(
+                session,
+                actor=actor,
+                pickup_id=pickup_id,
+                from_collector_id=was,
+                to_collector_id=to,
+                now=now,
+            )
+            return "moved"
+    except (orders.IllegalPickupTransition, orders.PickupMoved):
+        return "skipped"
+    return "kept"
 
 
 def _locked_ids(route: DayRoute) -> tuple[int, ...]:
