@@ -6,9 +6,10 @@ collector to another, and after a morning of insertions the city's routes are fa
 the best ones. `plan_routes` hands the whole day to the city planner
 (`routing.plan_day`: zones solved by PyVRP): every collector as it will be after its
 started stops (there, free from then, with the room they leave), every stop not yet
-started (worth `routing.PROMISED`: moved to whichever route takes it for fewest km,
-never dropped for a new one) and every pickup still waiting for a collector (optional:
-what stays out is reported with its reason and waits for the next round).
+started (required when its route can take it: moved to whichever route takes it for
+fewest km, never dropped for a new one; worth `routing.PROMISED` new ones when it fits
+nowhere now) and every pickup still waiting for a collector (optional: what stays out
+is reported with its reason and waits for the next round).
 
 The search runs on a snapshot without locks, so bookings, assignment rounds and
 accepted offers go on meanwhile. The plan is re-driven by our own checker and applied
