@@ -29,7 +29,10 @@ class Settings(BaseSettings):
     failed_logins_per_quarter_hour: int = Field(default=10, ge=1)
     """Failed logins per client address and username in 15 minutes, before a pause."""
     city_plan_seconds: float = Field(default=10.0, ge=1.0, le=120.0)
-    """Search time of the city plan an operator starts from the staff page (one core)."""
+    """Search time of the city plan (staff page and worker; one core)."""
+    city_plan_every_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    """The worker plans today's routes across collectors again this long after the last
+    city plan (anyone's); 0: the worker never does."""
     platform_fee_basis_points: int = Field(default=200, ge=0, le=10_000)
     reception_weight_tolerance_basis_points: int = Field(default=300, ge=0, le=10_000)
     transport_fen_per_km: int = Field(default=800, ge=0, le=1_000_000)

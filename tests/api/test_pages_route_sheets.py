@@ -121,3 +121,18 @@ def test_planning_a_day_without_stops_says_so(app_client: TestClient, world: Wor
     page = app_client.post("/routes/plan", data={"csrf_token": token})
     assert page.status_code == 200
     assert "Nothing to plan" in page.text
+
+
+def test_the_staff_page_shows_the_last_city_plan(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    pickup = book(session, world.household_a, now=now, starts=now + timedelta(hours=1), hours=6)
+    assign_to(session, world, pickup.id, world.collector_b, now=now)
+    dispatch.plan_routes(session, actor=world.operator, day=now.date(), now=now, seconds=1)
+    session.commit()
+    login_as(app_client, "operator")
+    page = app_client.get("/").text
+    assert 'id="last-city-plan"' in page
+    assert "最近一次全市规划：10:00，由运营人员执行" in page
+    assert "改派 1 个" in page

@@ -26,7 +26,7 @@ from ewaste.identity import Actor
 from ewaste.kernel.clock import FrozenClock, china_day
 from ewaste.kernel.geo import haversine_m
 from ewaste.kernel.quantities import Mass
-from ewaste.worker import run_due_jobs
+from ewaste.worker import JOBS, run_due_jobs
 
 Progress = Callable[[str, int, int], None]
 
@@ -65,6 +65,9 @@ RECOVERED_BP: Final = 9_700
 """A demo plant recovers 97 % of a unit's door mass as its expected fractions (the rest is
 dust, moisture and losses), which the output check accepts."""
 OUTLIER_SHARE: Final = 0.05
+DEMO_JOBS: Final = tuple(job for job in JOBS if job.name != "plan_city_routes")
+"""The worker's jobs but its own city plan: the demo's operator plans the day once, with a
+short search (CITY_PLAN_SECONDS), instead of the worker's every half hour of demo time."""
 CITY_PLAN_SECONDS: Final = 3.0
 """Search time of the operator's city plan in the demo (a real city: `ewaste pickups
 plan-routes`, 30 s on every core by default)."""
@@ -150,7 +153,7 @@ def simulate_day(
     clock.set(start + timedelta(hours=24))
     dismantled = _receive_and_dismantle(factory, city, clock, settings, rng, report, nameplates)
     certificates = _certify(factory, city, clock, settings, dismantled, report)
-    run_due_jobs(factory, clock)
+    run_due_jobs(factory, clock, jobs=DEMO_JOBS)
     batched = settle_the_day(factory, city, clock)
     with transaction(factory) as session:
         overview = analytics.overview(session)
@@ -211,7 +214,7 @@ def _collect(
     city_plan = None
     for round_number in range(1, 7):
         clock.advance(timedelta(minutes=50))
-        run_due_jobs(factory, clock)  # dispatch assigns waiting pickups
+        run_due_jobs(factory, clock, jobs=DEMO_JOBS)  # dispatch assigns waiting pickups
         if city_plan is None:
             # The operator plans the day's routes across collectors once the morning's
             # pickups are given out: stops move to whichever route takes them for fewest km.

@@ -1,6 +1,12 @@
 """Dispatch: collector profiles, assignment, route plans and sheets (routing in ewaste.routing)."""
 
-from ewaste.dispatch.city_plans import CityPlan, plan_routes
+from ewaste.dispatch.city_plans import (
+    CityPlan,
+    CityPlanRecord,
+    last_city_plan,
+    plan_city_if_due,
+    plan_routes,
+)
 from ewaste.dispatch.offers import (
     OfferView,
     accept_offer,
@@ -48,6 +54,7 @@ __all__ = [
     "SKILLS",
     "AlreadyOffered",
     "CityPlan",
+    "CityPlanRecord",
     "CollectorNotFound",
     "DispatchRound",
     "InvalidArea",
@@ -70,8 +77,10 @@ __all__ = [
     "assign_waiting_pickups",
     "decline_offer",
     "expire_offers",
+    "last_city_plan",
     "offer_pickup",
     "open_offers",
+    "plan_city_if_due",
     "plan_routes",
     "register_collector",
     "reoptimise_routes",

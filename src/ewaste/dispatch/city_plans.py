@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,12 @@ from ewaste import identity, orders, routing
 from ewaste.dispatch import live_routes
 from ewaste.dispatch.board import collector_models
 from ewaste.dispatch.live_routes import DayRoute
-from ewaste.dispatch.repository import CollectorRepository, OfferRepository
+from ewaste.dispatch.models import CityPlanRun
+from ewaste.dispatch.repository import (
+    CityPlanRunRepository,
+    CollectorRepository,
+    OfferRepository,
+)
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.clock import china_day
 from ewaste.routing.insertion import insert_into_plan
@@ -83,10 +88,11 @@ def plan_routes(
     now: datetime,
     seconds: float = 20.0,
     workers: int = 1,
+    started_by: str = "operator",
 ) -> CityPlan:
     """Plan every unstarted stop and every waiting pickup of `day` across all active
-    collectors in about `seconds` of search on `workers` processes, and apply what still
-    holds (the module says how). Raises MissingPermission.
+    collectors in about `seconds` of search on `workers` processes, apply what still
+    holds (the module says how) and record the run. Raises MissingPermission.
     """
     actor.require(Permission.STAFF_PICKUP_ASSIGN)
     started = time.perf_counter()
@@ -127,17 +133,93 @@ def plan_routes(
         seconds=0.0,
     )
     if not report.feasible or not routed_before <= planned_ids:
-        return replace(refused, seconds=time.perf_counter() - started)
-    assigned, moved, skipped = _apply(
-        session, actor=actor, plan=plan, snapshot=(models, routes, owner), day=day, now=now
+        done = replace(refused, seconds=time.perf_counter() - started)
+    else:
+        assigned, moved, skipped = _apply(
+            session, actor=actor, plan=plan, snapshot=(models, routes, owner), day=day, now=now
+        )
+        done = replace(
+            refused,
+            assigned=assigned,
+            moved=moved,
+            skipped=skipped,
+            applied=True,
+            seconds=time.perf_counter() - started,
+        )
+    _record(session, done, started_at=now, started_by=started_by)
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class CityPlanRecord:
+    """A run of the city plan as the staff page shows it."""
+
+    started_at: datetime
+    started_by: str
+    applied: bool
+    served: int
+    assigned: int
+    moved: int
+    before_m: int
+    after_m: int
+
+
+def last_city_plan(session: Session, *, actor: Actor, day: date) -> CityPlanRecord | None:
+    """The latest run of the city plan for `day` (staff). Raises MissingPermission."""
+    actor.require(Permission.STAFF_PICKUP_READ)
+    run = CityPlanRunRepository(session).last_of_day(day)
+    if run is None:
+        return None
+    return CityPlanRecord(
+        run.started_at,
+        run.started_by,
+        run.applied,
+        run.served,
+        run.assigned,
+        run.moved,
+        run.before_m,
+        run.after_m,
     )
-    return replace(
-        refused,
-        assigned=assigned,
-        moved=moved,
-        skipped=skipped,
-        applied=True,
-        seconds=time.perf_counter() - started,
+
+
+def plan_city_if_due(
+    session: Session, *, actor: Actor, now: datetime, every: timedelta, seconds: float
+) -> CityPlan | None:
+    """The worker's city plan of today: run when the last run (anyone's) is `every` old or
+    there is none, today has a stop to plan, and no other worker is planning (PostgreSQL
+    advisory lock). Returns the run, or None when nothing was due."""
+    day = china_day(now)
+    runs = CityPlanRunRepository(session)
+    last = runs.last_of_day(day)
+    if last is not None and last.started_at > now - every:
+        return None
+    window_from, window_to = live_routes.day_span(day)
+    busy = orders.open_pickups_by_collector(session, window_from=window_from, window_to=window_to)
+    if not busy and not _waiting(session, day=day, now=now):
+        return None
+    if not runs.try_claim():
+        return None
+    last = runs.last_of_day(day)  # another worker may have run it before we claimed
+    if last is not None and last.started_at > now - every:
+        return None
+    return plan_routes(session, actor=actor, day=day, now=now, seconds=seconds, started_by="worker")
+
+
+def _record(session: Session, done: CityPlan, *, started_at: datetime, started_by: str) -> None:
+    CityPlanRunRepository(session).add(
+        CityPlanRun(
+            day=done.day,
+            started_at=started_at,
+            started_by=started_by,
+            applied=done.applied,
+            served=done.served,
+            assigned=done.assigned,
+            moved=done.moved,
+            skipped=done.skipped,
+            before_m=done.before_m,
+            after_m=done.after_m,
+            seconds=round(done.seconds, 3),
+        )
     )
 
 

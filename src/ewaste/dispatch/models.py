@@ -100,9 +100,9 @@ class PickupOffer(Base):
         self.decided_at = now
 
 
-ROUTE_PLANNERS = ("insertion", "reoptimised")
-"""Who set a route plan's order last: live insertion of a pickup, or the worker's
-re-optimisation (dispatch/route_plans.py)."""
+ROUTE_PLANNERS = ("insertion", "reoptimised", "city_plan")
+"""Who set a route plan's order last: live insertion of a pickup, the worker's
+re-optimisation (dispatch/route_plans.py) or the city plan (dispatch/city_plans.py)."""
 
 
 class RoutePlan(Base):
@@ -147,3 +147,27 @@ class RoutePlan(Base):
             self.stops = ",".join(str(i) for i in pickup_ids)
             self.planned_at = now
             self.planned_by = by
+
+
+class CityPlanRun(Base):
+    """One run of the city plan of a day: when, who started it and what it did. The worker's
+    schedule (a day is planned again `city_plan_every_minutes` after its last run, whoever
+    started it) and the operator's record."""
+
+    __tablename__ = "city_plan_run"
+    __table_args__ = (
+        CheckConstraint("started_by IN ('worker', 'operator')", name="started_by_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_by: Mapped[str] = mapped_column(String(8))
+    applied: Mapped[bool] = mapped_column(Boolean)
+    served: Mapped[int] = mapped_column(Integer)
+    assigned: Mapped[int] = mapped_column(Integer)
+    moved: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    before_m: Mapped[int] = mapped_column(Integer)
+    after_m: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)

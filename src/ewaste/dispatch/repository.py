@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
-from ewaste.dispatch.models import CollectorProfile, PickupOffer, RoutePlan
+from ewaste.dispatch.models import CityPlanRun, CollectorProfile, PickupOffer, RoutePlan
 
 
 class CollectorRepository:
@@ -157,3 +157,39 @@ class RoutePlanRepository:
         """Stage and flush a new plan."""
         self._session.add(plan)
         self._session.flush()
+
+
+CITY_PLAN_LOCK_KEY = 0x6577_6173_7465_02  # "ewaste" + 2: pg_try_advisory_xact_lock's key
+"""The advisory lock a worker holds while it plans the city (PostgreSQL)."""
+
+
+class CityPlanRunRepository:
+    """Loads and stores the runs of the city plan, and the worker's claim on the next one."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, run: CityPlanRun) -> None:
+        """Stage and flush a run."""
+        self._session.add(run)
+        self._session.flush()
+
+    def last_of_day(self, day: date) -> CityPlanRun | None:
+        """The latest run for `day`, if any."""
+        stmt = (
+            select(CityPlanRun)
+            .where(CityPlanRun.day == day)
+            .order_by(CityPlanRun.started_at.desc(), CityPlanRun.id.desc())
+            .limit(1)
+        )
+        return self._session.scalars(stmt).first()
+
+    def try_claim(self) -> bool:
+        """Whether this transaction may plan the city now: on PostgreSQL, a transaction-level
+        advisory lock another worker does not hold (SQLite has one writer: always)."""
+        if is_sqlite(self._session):
+            return True
+        taken = self._session.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": CITY_PLAN_LOCK_KEY}
+        ).scalar_one()
+        return bool(taken)

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,6 +73,26 @@ def _reoptimise_routes(session: Session, now: datetime, limit: int) -> int:
     # A route is due once per dispatch.REVIEW_EVERY of worker time (its plan records when
     # it was last reviewed), so running this every round costs nothing when none is due.
     return len(dispatch.reoptimise_routes(session, now=now, limit=limit))
+
+
+def _plan_city(session: Session, now: datetime, limit: int) -> int:
+    # Today's routes across all collectors, every EWASTE_CITY_PLAN_EVERY_MINUTES after the
+    # last city plan (the run rows are the schedule); one worker at a time (advisory lock).
+    settings = Settings()
+    if not settings.city_plan_every_minutes:
+        return 0
+    try:
+        operator = identity.first_operator(session)
+    except identity.OrganisationNotFound:
+        return 0
+    done = dispatch.plan_city_if_due(
+        session,
+        actor=operator,
+        now=now,
+        every=timedelta(minutes=settings.city_plan_every_minutes),
+        seconds=settings.city_plan_seconds,
+    )
+    return int(done is not None)
 
 
 def _close_auctions(session: Session, now: datetime, limit: int) -> int:
@@ -135,6 +155,8 @@ JOBS: tuple[Job, ...] = (
     # A few routes per transaction: their collectors' profile locks are held while PyVRP
     # searches, and an assignment round waits for them.
     Job("reoptimise_routes", _reoptimise_routes, batch=4),
+    # Holds no profile lock while it searches (EWASTE_CITY_PLAN_SECONDS); applies under them.
+    Job("plan_city_routes", _plan_city, batch=1),
 )
 
 

@@ -45,6 +45,9 @@ def home(
         if may_assign
         else []
     )
+    last_plan = (
+        dispatch.last_city_plan(ctx.session, actor=ctx.actor, day=today) if may_assign else None
+    )
     return render(
         request,
         "staff.html",
@@ -57,6 +60,7 @@ def home(
         waiting=sorted(waiting, key=lambda p: (p.window_start, p.id)),
         routes=routes,
         city_plan=city_plan,
+        last_plan=last_plan,
         today=today,
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
