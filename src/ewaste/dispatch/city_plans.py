@@ -43,8 +43,12 @@ from ewaste.dispatch.repository import (
 )
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.clock import china_day
-from ewaste.routing.insertion import insert_into_plan
+from ewaste.routing.insertion import drive_route, insert_into_plan, keep_with_owners
 
+MOVE_THRESHOLD_M = 1_000
+"""A stop a collector already has moves to another only when the plan saves more than this
+by it: plans made again and again (the worker's, every half hour) do not shuffle stops
+between collectors for a few metres."""
 PLANNED_BY = "city_plan"
 """A route plan's `planned_by` when the city planner wrote it."""
 
@@ -110,11 +114,28 @@ def plan_routes(
     }
     pickups = _planned_pickups(routes, waiting)
     before_m = sum(_metres(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r))
-    found = routing.plan_day(list(tails.values()), pickups, seconds=seconds, workers=workers)
-    # A promised stop the search left out goes where it costs least in the plan, if it can.
-    promised = {pid for pid, was in owner.items() if was is not None}
-    plan = insert_into_plan(found, list(tails.values()), pickups, promised, now_s=now_s)
-    report = routing.check_plan(list(tails.values()), pickups, plan, _METRES)
+    found = routing.plan_day(
+        list(tails.values()),
+        pickups,
+        seconds=seconds,
+        workers=workers,
+        start={cid: [p.id for p in _unlocked(r)] for cid, r in routes.items()},
+    )
+    fleet = list(tails.values())
+    owners = {pid: was for pid, was in owner.items() if was is not None}
+    promised = set(owners)
+    # A route the search left late (short search, busy machine) loses its late stops; then
+    # a promised stop left out goes where it costs least in the plan, if it can.
+    plan = _on_time(found, fleet, pickups, now_s=now_s)
+    plan = insert_into_plan(plan, fleet, pickups, promised, now_s=now_s)
+    steady = keep_with_owners(
+        plan, fleet, pickups, owners, now_s=now_s, threshold_m=MOVE_THRESHOLD_M
+    )
+    report = routing.check_plan(fleet, pickups, steady, _METRES)
+    if report.feasible:
+        plan = steady
+    else:  # a second's rounding on a shortened route: the plan as found stands
+        report = routing.check_plan(fleet, pickups, plan, _METRES)
     planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
     routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     refused = CityPlan(
@@ -269,6 +290,32 @@ def _planned_pickups(
     # A stop already in a feasible route is required (a plan that drops it is no plan);
     # one that fits nowhere now is worth routing.PROMISED new ones.
     return promised + list(waiting)
+
+
+def _on_time(
+    plan: routing.Plan,
+    fleet: Sequence[routing.Collector],
+    pickups: Sequence[routing.Pickup],
+    *,
+    now_s: int,
+) -> routing.Plan:
+    """The plan with each route driven as planned, leaving out the stops it would reach
+    too late, overload or end the shift with (they join the unserved)."""
+    by_collector = {c.id: c for c in fleet}
+    by_pickup = {p.id: p for p in pickups}
+    routes = []
+    unserved = dict(plan.unserved)
+    for r in plan.routes:
+        collector = by_collector[r.collector_id]
+        stops = [by_pickup[v.pickup_id] for v in r.visits]
+        kept, left = live_routes.follow_plan(collector, [], stops, now_s=now_s)
+        if not left:
+            routes.append(r)
+            continue
+        unserved.update((p.id, routing.UnservedReason.NO_ROOM.value) for p in left)
+        if kept.stops:
+            routes.append(drive_route(collector, kept.stops))
+    return routing.Plan(tuple(routes), unserved, plan.seconds)
 
 
 def _metres(collector: routing.Collector, stops: Sequence[routing.Pickup]) -> int:

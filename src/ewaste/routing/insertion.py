@@ -12,7 +12,7 @@ shift ends. Later stops are checked in O(1) each with the classic push-forward s
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,11 +169,11 @@ def insert_into_plan(
         del unserved[pickup.id]
     kept = [r for r in plan.routes if r.collector_id not in changed]
     by_collector = {c.id: c for c in collectors}
-    redriven = [_drive(by_collector[cid], stops_of[cid]) for cid in sorted(changed)]
+    redriven = [drive_route(by_collector[cid], stops_of[cid]) for cid in sorted(changed)]
     return Plan((*kept, *redriven), unserved, plan.seconds)
 
 
-def _drive(collector: Collector, stops: Sequence[Pickup]) -> Route:
+def drive_route(collector: Collector, stops: Sequence[Pickup]) -> Route:
     """The route driving `stops` in order from the start of the shift, with its times."""
     legs = _metres_along([collector.home, *(p.at for p in stops), collector.station], DETOUR_FACTOR)
     per_m = 3.6 / collector.vehicle.speed_kmh
@@ -185,3 +185,54 @@ def _drive(collector: Collector, stops: Sequence[Pickup]) -> Route:
         clock = start + stop.service_s
         visits.append(Visit(stop.id, arrive, start, clock))
     return Route(collector.id, tuple(visits), sum(legs), clock + math.ceil(legs[-1] * per_m))
+
+
+def keep_with_owners(
+    plan: Plan,
+    collectors: Sequence[Collector],
+    pickups: Sequence[Pickup],
+    owners: Mapping[int, int],
+    *,
+    now_s: int,
+    threshold_m: int,
+) -> Plan:
+    """`plan` with each stop it moved away from its owner (`owners`: pickup → collector
+    that has it now) put back into the owner's planned route where it costs least, when
+    that is feasible and costs less than `threshold_m` more than leaving it where the plan
+    put it. Plans made again and again then do not shuffle stops between collectors for a
+    few metres. Visit times of the routes touched are recomputed."""
+    by_id = {p.id: p for p in pickups}
+    by_collector = {c.id: c for c in collectors}
+    stops_of: dict[int, list[Pickup]] = {c.id: [] for c in collectors}
+    for r in plan.routes:
+        stops_of[r.collector_id] = [by_id[v.pickup_id] for v in r.visits]
+    changed: set[int] = set()
+    for holder in sorted(stops_of):
+        for pickup in list(stops_of[holder]):
+            owner = owners.get(pickup.id)
+            if owner is None or owner == holder or owner not in by_collector:
+                continue
+            route = stops_of[holder]
+            k = route.index(pickup)
+            saved = _removal_gain(by_collector[holder], route, k)
+            home = LiveRoute(by_collector[owner], tuple(stops_of[owner]))
+            back = cheapest_insertion([home], pickup, now_s=now_s)
+            if back is None or back.added_m - saved >= threshold_m:
+                continue
+            route.pop(k)
+            stops_of[owner].insert(back.position, pickup)
+            changed |= {holder, owner}
+    kept = [r for r in plan.routes if r.collector_id not in changed]
+    redriven = [
+        drive_route(by_collector[cid], stops_of[cid]) for cid in sorted(changed) if stops_of[cid]
+    ]
+    return Plan((*kept, *redriven), dict(plan.unserved), plan.seconds)
+
+
+def _removal_gain(collector: Collector, stops: Sequence[Pickup], k: int) -> int:
+    """Metres saved by taking stop `k` out of the route home → stops → station."""
+    points = [collector.home, *(p.at for p in stops), collector.station]
+    before, here, after = points[k], points[k + 1], points[k + 2]
+    legs = _metres_along([before, here, after], DETOUR_FACTOR)
+    direct = _metres_along([before, after], DETOUR_FACTOR)
+    return legs[0] + legs[1] - direct[0]

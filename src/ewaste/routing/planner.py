@@ -16,13 +16,14 @@ import itertools
 import math
 import multiprocessing
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pyvrp import Client, Depot, Location, ProblemData, VehicleType
+from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType
+from pyvrp import Route as PyvrpRoute
 from pyvrp import solve as pyvrp_solve
 from pyvrp.stop import MaxRuntime
 
@@ -67,6 +68,8 @@ def unplannable(collectors: Sequence[Collector], pickups: Sequence[Pickup]) -> d
 class _Zone:
     collectors: tuple[Collector, ...]
     pickups: tuple[Pickup, ...]
+    start: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """Routes to start the search from: (collector id, pickup ids in order)."""
 
 
 def plan_day(
@@ -79,8 +82,13 @@ def plan_day(
     seed: int = 1,
     objective: Objective = "cost",
     prize_km: float = PRIZE_KM,
+    start: Mapping[int, Sequence[int]] | None = None,
 ) -> Plan:
     """The best plan found in about `seconds` of wall time on `workers` processes.
+
+    `start`: routes the search begins from (collector id → pickup ids in order; the
+    routes of the day so far), each zone taking its collectors' stops that fall in it.
+    A zone whose start is complete and feasible never comes back worse than it.
 
     `objective` "cost" weighs each collector's metres by its vehicle's cost per km
     (what collectors pay); "distance" counts every metre the same (fewest km).
@@ -91,7 +99,7 @@ def plan_day(
     distances = distances or HaversineDistances()
     unserved = unplannable(collectors, pickups)
     todo = [p for p in pickups if p.id not in unserved]
-    zones = split_into_zones(collectors, todo, seed=seed)
+    zones = [_with_start(z, start) for z in split_into_zones(collectors, todo, seed=seed)]
     rounds = math.ceil(len(zones) / max(1, workers))
     budget = max(0.5, seconds * 0.9 / max(1, rounds) - 0.5)
     routes: list[Route] = []
@@ -114,6 +122,16 @@ def plan_day(
         if unserved[pid] == UnservedReason.NO_ROOM.value:
             unserved[pid] = (left_out if pid in reachable else UnservedReason.UNREACHABLE).value
     return Plan(tuple(routes), unserved, time.perf_counter() - started)
+
+
+def _with_start(zone: _Zone, start: Mapping[int, Sequence[int]] | None) -> _Zone:
+    if not start:
+        return zone
+    here = {p.id for p in zone.pickups}
+    routes = tuple(
+        (c.id, tuple(pid for pid in start.get(c.id, ()) if pid in here)) for c in zone.collectors
+    )
+    return _Zone(zone.collectors, zone.pickups, tuple(r for r in routes if r[1]))
 
 
 def split_into_zones(
@@ -181,7 +199,12 @@ def solve_zone(
     first_client = len(zone.collectors) + len(stations)
     data, profile_of = _problem(zone, stations, base, first_client, objective, prize_km)
     result = pyvrp_solve(
-        data, stop=MaxRuntime(seconds), seed=seed, collect_stats=False, display=False
+        data,
+        stop=MaxRuntime(seconds),
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        initial_solution=_initial(zone, data),
     )
     solution = result.best
     routes = []
@@ -206,6 +229,18 @@ def solve_zone(
     del profile_of
     left = {p.id: UnservedReason.NO_ROOM.value for p in zone.pickups if p.id not in served}
     return routes, left
+
+
+def _initial(zone: _Zone, data: ProblemData) -> Solution | None:
+    """The zone's start routes as a PyVRP solution (None without any)."""
+    if not zone.start:
+        return None
+    vehicle = {c.id: k for k, c in enumerate(zone.collectors)}
+    client = {p.id: i for i, p in enumerate(zone.pickups)}
+    routes = [
+        PyvrpRoute(data, [client[pid] for pid in stops], vehicle[cid]) for cid, stops in zone.start
+    ]
+    return Solution(data, routes)
 
 
 def _by_id(zone: _Zone, pickup_id: int) -> Pickup:

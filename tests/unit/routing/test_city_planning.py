@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pytest
 
 from ewaste import routing
 from ewaste.kernel.geo import GeoPoint
 from ewaste.routing import Collector, Pickup, Plan
-from ewaste.routing.insertion import LiveRoute, cheapest_insertion, insert_into_plan
+from ewaste.routing.insertion import (
+    LiveRoute,
+    cheapest_insertion,
+    insert_into_plan,
+    keep_with_owners,
+)
 
 CENTRE = GeoPoint(22.60, 114.05)
 DISTANCES = routing.HaversineDistances()
@@ -266,3 +272,35 @@ def test_left_out_pickups_are_inserted_into_the_plan_where_they_cost_least(
     )
     assert kept.unserved[999] == "far"
     assert kept.routes == planned.routes
+
+
+def test_a_search_started_from_routes_is_never_worse_than_them(
+    city: tuple[list[Collector], list[Pickup]], planned: Plan
+) -> None:
+    collectors, pickups = city
+    start = {r.collector_id: [v.pickup_id for v in r.visits] for r in planned.routes}
+    required = [
+        replace(p, required=True) if p.id in {i for s in start.values() for i in s} else p
+        for p in pickups
+    ]
+    again = routing.plan_day(collectors, required, seconds=0.5, workers=1, start=start)
+    assert_sound(collectors, required, again)
+    assert again.served >= planned.served
+    report = routing.check_plan(collectors, required, again, DISTANCES)
+    assert report.distance <= routing.check_plan(collectors, pickups, planned, DISTANCES).distance
+
+
+def test_a_stop_goes_back_to_its_owner_unless_the_move_saves_enough() -> None:
+    shift = (8 * 3600, 18 * 3600)
+    van = routing.VEHICLES["van"]
+    west = Collector(1, offset(0, -2), offset(0, -2), van, shift)
+    east = Collector(2, offset(0, 2), offset(0, 2), van, shift)
+    middle = Pickup(10, offset(0, 0.1), shift, 600, 10_000, 50)
+    moved = Plan((routing.Route(2, (routing.Visit(10, 0, 0, 0),), 0, 0),))
+    # Moving the middle stop from west to east saves about 2 × 0.2 km × 1.3: not 1 km.
+    kept = keep_with_owners(moved, [west, east], [middle], {10: 1}, now_s=0, threshold_m=1_000)
+    assert [(r.collector_id, [v.pickup_id for v in r.visits]) for r in kept.routes] == [(1, [10])]
+    assert_sound([west, east], [middle], kept)
+    # A threshold below the saving lets the move stand.
+    stays = keep_with_owners(moved, [west, east], [middle], {10: 1}, now_s=0, threshold_m=100)
+    assert stays.routes == moved.routes
