@@ -683,6 +683,7 @@ BUILDERS: dict[Route, Builder] = {
         },
     ),
     ("GET", "/api/collectors/{collector_id}/route"): _route_sheet,
+    ("POST", "/api/routes/plan"): lambda mw, role, case: Call("/api/routes/plan", {}),
     ("POST", "/api/pickups/{pickup_id}/offers"): lambda mw, role, case: Call(
         f"/api/pickups/{_pick(mw, case, 'pickup_requested')}/offers", {"collectors": 2}
     ),

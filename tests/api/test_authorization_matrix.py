@@ -713,6 +713,17 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "operator": {"own": 200, "other": 200, "missing": 404},
         "regulator": {"own": 404, "other": 404, "missing": 404},
     },
+    # The city plan: operators only (no object in the path: every case the same).
+    ("POST", "/api/routes/plan"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 403, "other": 403, "missing": 403},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 200, "other": 200, "missing": 200},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
     # Offers: staff offer a waiting pickup; the collector it is addressed to answers.
     ("POST", "/api/pickups/{pickup_id}/offers"): {
         "anonymous": {"own": 401, "other": 401, "missing": 401},

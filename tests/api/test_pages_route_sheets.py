@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ewaste import dispatch
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import GeoPoint
+from tests.api.helpers import token
 from tests.api.test_pages_auth import login_as
 from tests.factories import FUTIAN, World, assign_to, book, build_world
 
@@ -136,3 +137,20 @@ def test_the_staff_page_shows_the_last_city_plan(
     assert 'id="last-city-plan"' in page
     assert "最近一次全市规划：10:00，由运营人员执行" in page
     assert "改派 1 个" in page
+
+
+def test_the_api_plans_the_citys_routes(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    pickup = book(session, world.household_a, now=now, starts=now + timedelta(hours=1), hours=6)
+    assign_to(session, world, pickup.id, world.collector_b, now=now)  # Longgang's, in Futian
+    session.commit()
+    headers = token(app_client, "operator")
+    done = app_client.post("/api/routes/plan", json={"day": "2026-11-24"}, headers=headers)
+    assert done.status_code == 200, done.text
+    figures = done.json()
+    assert (figures["applied"], figures["served"], figures["moved"]) == (True, 1, 1)
+    assert figures["after_m"] < figures["before_m"]
+    refused = app_client.post("/api/routes/plan", json={"day": "tomorrow"}, headers=headers)
+    assert refused.status_code == 422

@@ -103,6 +103,64 @@ def route_sheet(
     return RouteSheetOut.of(sheet)
 
 
+class CityPlanIn(BaseModel):
+    """Which day to plan (default: today, China time)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: date | None = None
+
+
+class CityPlanOut(BaseModel):
+    """What the city plan did: stops planned, km before and after, what moved."""
+
+    day: date
+    collectors: int
+    promised: int
+    waiting: int
+    served: int
+    assigned: int
+    moved: int
+    skipped: int
+    before_m: int
+    after_m: int
+    left_out: dict[str, int]
+    applied: bool
+    seconds: float
+
+
+@router.post("/routes/plan", response_model=CityPlanOut)
+def plan_routes(
+    body: CityPlanIn | None = None,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> CityPlanOut:
+    """Plan a day's routes across all collectors (operators): stops not yet started may
+    move to another collector, waiting pickups are given out, started stops stay. Searches
+    for EWASTE_CITY_PLAN_SECONDS on one core."""
+    done = dispatch.plan_routes(
+        ctx.session,
+        actor=ctx.actor,
+        day=(body.day if body else None) or ctx.now.astimezone(CHINA_TIME).date(),
+        now=ctx.now,
+        seconds=ctx.settings.city_plan_seconds,
+    )
+    return CityPlanOut(
+        day=done.day,
+        collectors=done.collectors,
+        promised=done.promised,
+        waiting=done.waiting,
+        served=done.served,
+        assigned=done.assigned,
+        moved=done.moved,
+        skipped=done.skipped,
+        before_m=done.before_m,
+        after_m=done.after_m,
+        left_out=dict(done.left_out),
+        applied=done.applied,
+        seconds=round(done.seconds, 3),
+    )
+
+
 class OfferIn(BaseModel):
     """To how many collectors, for how long."""
 
