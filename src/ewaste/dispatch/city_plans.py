@@ -114,34 +114,16 @@ def plan_routes(
     }
     pickups = _planned_pickups(routes, waiting)
     before_m = sum(_metres(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r))
-    found = routing.plan_day(
-        list(tails.values()),
-        pickups,
-        seconds=seconds,
-        workers=workers,
-        start={cid: [p.id for p in _unlocked(r)] for cid, r in routes.items()},
-    )
-    fleet = list(tails.values())
     owners = {pid: was for pid, was in owner.items() if was is not None}
-    promised = set(owners)
-    # A route the search left late (short search, busy machine) loses its late stops; then
-    # a promised stop left out goes where it costs least in the plan, if it can.
-    plan = _on_time(found, fleet, pickups, now_s=now_s)
-    plan = insert_into_plan(plan, fleet, pickups, promised, now_s=now_s)
-    steady = keep_with_owners(
-        plan, fleet, pickups, owners, now_s=now_s, threshold_m=MOVE_THRESHOLD_M
+    plan, report = _best_plan(
+        routes, list(tails.values()), pickups, owners, now_s=now_s, seconds=seconds, workers=workers
     )
-    report = routing.check_plan(fleet, pickups, steady, _METRES)
-    if report.feasible:
-        plan = steady
-    else:  # a second's rounding on a shortened route: the plan as found stands
-        report = routing.check_plan(fleet, pickups, plan, _METRES)
     planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
     routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     refused = CityPlan(
         day=day,
         collectors=len(models),
-        promised=len(promised),
+        promised=len(owners),
         waiting=len(waiting),
         before_m=before_m,
         after_m=report.distance,
@@ -290,6 +272,39 @@ def _planned_pickups(
     # A stop already in a feasible route is required (a plan that drops it is no plan);
     # one that fits nowhere now is worth routing.PROMISED new ones.
     return promised + list(waiting)
+
+
+def _best_plan(
+    routes: Mapping[int, DayRoute],
+    fleet: Sequence[routing.Collector],
+    pickups: Sequence[routing.Pickup],
+    owners: Mapping[int, int],
+    *,
+    now_s: int,
+    seconds: float,
+    workers: int,
+) -> tuple[routing.Plan, routing.CheckReport]:
+    """The city planner's plan, started from the routes as they are, made sound and steady,
+    and what our checker says of it."""
+    found = routing.plan_day(
+        fleet,
+        pickups,
+        seconds=seconds,
+        workers=workers,
+        start={cid: [p.id for p in _unlocked(r)] for cid, r in routes.items()},
+    )
+    # A route the search left late (short search, busy machine) loses its late stops; then
+    # a promised stop left out goes where it costs least in the plan, if it can.
+    plan = _on_time(found, fleet, pickups, now_s=now_s)
+    plan = insert_into_plan(plan, fleet, pickups, set(owners), now_s=now_s)
+    steady = keep_with_owners(
+        plan, fleet, pickups, owners, now_s=now_s, threshold_m=MOVE_THRESHOLD_M
+    )
+    report = routing.check_plan(fleet, pickups, steady, _METRES)
+    if report.feasible:
+        return steady, report
+    # A second's rounding on a shortened route: the plan as found stands.
+    return plan, routing.check_plan(fleet, pickups, plan, _METRES)
 
 
 def _on_time(
