@@ -78,3 +78,14 @@ def test_an_untranslated_or_custom_error_keeps_its_english_detail() -> None:
     zh = load_catalogs()["zh_CN"]
     assert translate_error(_Custom(name="x"), zh) == "Widget x is broken."
     assert translate_error(_Custom("Something specific."), zh) == "Something specific."
+
+
+def test_a_pickups_refused_move_names_its_status_and_event_in_chinese() -> None:
+    from ewaste.orders import IllegalPickupTransition
+    from ewaste.payouts import ResultConflicts
+
+    zh = load_catalogs()["zh_CN"]
+    refused = IllegalPickupTransition(event="reassign", current="adjustment_proposed")
+    assert translate_error(refused, zh) == "回收单当前状态为 待确认调价，无法执行 改派。"
+    conflict = ResultConflicts(payout_id=7, current="requested", outcome="paid")
+    assert "requested" not in translate_error(conflict, zh)
