@@ -87,8 +87,8 @@ def plan_day(
     """The best plan found in about `seconds` of wall time on `workers` processes.
 
     `start`: routes the search begins from (collector id → pickup ids in order; the
-    routes of the day so far), each zone taking its collectors' stops that fall in it.
-    A zone whose start is complete and feasible never comes back worse than it.
+    routes of the day so far); each collector's stops go to its zone, so a zone whose
+    start is feasible never comes back worse than it.
 
     `objective` "cost" weighs each collector's metres by its vehicle's cost per km
     (what collectors pay); "distance" counts every metre the same (fewest km).
@@ -99,7 +99,7 @@ def plan_day(
     distances = distances or HaversineDistances()
     unserved = unplannable(collectors, pickups)
     todo = [p for p in pickups if p.id not in unserved]
-    zones = [_with_start(z, start) for z in split_into_zones(collectors, todo, seed=seed)]
+    zones = _with_start(split_into_zones(collectors, todo, seed=seed), start)
     rounds = math.ceil(len(zones) / max(1, workers))
     budget = max(0.5, seconds * 0.9 / max(1, rounds) - 0.5)
     routes: list[Route] = []
@@ -124,14 +124,26 @@ def plan_day(
     return Plan(tuple(routes), unserved, time.perf_counter() - started)
 
 
-def _with_start(zone: _Zone, start: Mapping[int, Sequence[int]] | None) -> _Zone:
+def _with_start(zones: list[_Zone], start: Mapping[int, Sequence[int]] | None) -> list[_Zone]:
+    """The zones with their start routes: each collector's stops move to its zone, so a
+    start is whole in one zone (a zone whose start is complete and feasible never comes
+    back worse)."""
     if not start:
-        return zone
-    here = {p.id for p in zone.pickups}
-    routes = tuple(
-        (c.id, tuple(pid for pid in start.get(c.id, ()) if pid in here)) for c in zone.collectors
-    )
-    return _Zone(zone.collectors, zone.pickups, tuple(r for r in routes if r[1]))
+        return zones
+    zone_of = {c.id: k for k, z in enumerate(zones) for c in z.collectors}
+    home_of = {pid: zone_of[cid] for cid, pids in start.items() if cid in zone_of for pid in pids}
+    pickups: list[list[Pickup]] = [[] for _ in zones]
+    for k, z in enumerate(zones):
+        for p in z.pickups:
+            pickups[home_of.get(p.id, k)].append(p)
+    out = []
+    for k, z in enumerate(zones):
+        here = {p.id for p in pickups[k]}
+        routes = tuple(
+            (c.id, tuple(pid for pid in start.get(c.id, ()) if pid in here)) for c in z.collectors
+        )
+        out.append(_Zone(z.collectors, tuple(pickups[k]), tuple(r for r in routes if r[1])))
+    return out
 
 
 def split_into_zones(

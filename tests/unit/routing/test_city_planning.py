@@ -304,3 +304,35 @@ def test_a_stop_goes_back_to_its_owner_unless_the_move_saves_enough() -> None:
     # A threshold below the saving lets the move stand.
     stays = keep_with_owners(moved, [west, east], [middle], {10: 1}, now_s=0, threshold_m=100)
     assert stays.routes == moved.routes
+
+
+def test_a_collectors_start_route_is_whole_in_its_zone() -> None:
+    from ewaste.routing.planner import _with_start, split_into_zones
+
+    rng = random.Random(5)
+    collectors = [
+        Collector(
+            i,
+            offset(rng.uniform(-20, 20), rng.uniform(-20, 20)),
+            CENTRE,
+            routing.VEHICLES["van"],
+            (8 * 3600, 18 * 3600),
+        )
+        for i in range(1, 51)
+    ]
+    pickups = [
+        Pickup(
+            100 + j, offset(rng.uniform(-20, 20), rng.uniform(-20, 20)), (28800, 64800), 300, 1, 1
+        )
+        for j in range(200)
+    ]
+    zones = split_into_zones(collectors, pickups)
+    assert len(zones) == 2
+    # Collector 1's day so far: one stop from each zone.
+    first = next(z for z in zones if any(c.id == 1 for c in z.collectors))
+    other = next(z for z in zones if z is not first)
+    start = {1: [first.pickups[0].id, other.pickups[0].id]}
+    placed = _with_start(zones, start)
+    mine = next(z for z in placed if any(c.id == 1 for c in z.collectors))
+    assert mine.start == ((1, (first.pickups[0].id, other.pickups[0].id)),)
+    assert sorted(p.id for z in placed for p in z.pickups) == sorted(p.id for p in pickups)
