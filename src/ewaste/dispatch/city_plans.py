@@ -22,7 +22,6 @@ stops, and everything planned before them, never move.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -113,7 +112,11 @@ def plan_routes(
         for cid, r in routes.items()
     }
     pickups = _planned_pickups(routes, waiting)
-    before_m = sum(_metres(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r))
+    before_m = sum(
+        drive_route(tails[cid], _unlocked(r)).distance_m
+        for cid, r in routes.items()
+        if _unlocked(r)
+    )
     owners = {pid: was for pid, was in owner.items() if was is not None}
     plan, report = _best_plan(
         routes, list(tails.values()), pickups, owners, now_s=now_s, seconds=seconds, workers=workers
@@ -331,12 +334,6 @@ def _on_time(
         if kept.stops:
             routes.append(drive_route(collector, kept.stops))
     return routing.Plan(tuple(routes), unserved, plan.seconds)
-
-
-def _metres(collector: routing.Collector, stops: Sequence[routing.Pickup]) -> int:
-    points = [collector.home, *(p.at for p in stops), collector.station]
-    matrix = _METRES.matrix(points)
-    return int(sum(matrix[a, b] for a, b in itertools.pairwise(range(len(points)))))
 
 
 def _apply(

@@ -150,12 +150,10 @@ def insert_into_plan(
 ) -> Plan:
     """`plan` (made for `collectors` and `pickups`) with each pickup of `ids` it left out
     put where it costs least among its routes and the collectors it left idle, earliest
-    window first; those that fit nowhere stay unserved. Visit times are left as they
-    were, and zero for the inserted stops: re-drive the plan with `check_plan`."""
+    window first; those that fit nowhere stay unserved. The routes touched are driven
+    again for their times."""
     by_id = {p.id: p for p in pickups}
-    stops_of: dict[int, list[Pickup]] = {c.id: [] for c in collectors}
-    for r in plan.routes:
-        stops_of[r.collector_id] = [by_id[v.pickup_id] for v in r.visits]
+    stops_of = _stops_of(plan, collectors, by_id)
     unserved = dict(plan.unserved)
     todo = sorted((by_id[i] for i in ids if i in unserved), key=lambda p: (*p.window, p.id))
     changed: set[int] = set()
@@ -167,9 +165,32 @@ def insert_into_plan(
         stops_of[found.collector_id].insert(found.position, pickup)
         changed.add(found.collector_id)
         del unserved[pickup.id]
-    kept = [r for r in plan.routes if r.collector_id not in changed]
+    return _with_routes(plan, collectors, stops_of, changed, unserved)
+
+
+def _stops_of(
+    plan: Plan, collectors: Sequence[Collector], by_id: Mapping[int, Pickup]
+) -> dict[int, list[Pickup]]:
+    """{collector: its planned stops} for every collector (empty when it has no route)."""
+    stops_of: dict[int, list[Pickup]] = {c.id: [] for c in collectors}
+    for r in plan.routes:
+        stops_of[r.collector_id] = [by_id[v.pickup_id] for v in r.visits]
+    return stops_of
+
+
+def _with_routes(
+    plan: Plan,
+    collectors: Sequence[Collector],
+    stops_of: Mapping[int, Sequence[Pickup]],
+    changed: Collection[int],
+    unserved: dict[int, str],
+) -> Plan:
+    """`plan` with the routes of the `changed` collectors driven again from `stops_of`."""
     by_collector = {c.id: c for c in collectors}
-    redriven = [drive_route(by_collector[cid], stops_of[cid]) for cid in sorted(changed)]
+    kept = [r for r in plan.routes if r.collector_id not in changed]
+    redriven = [
+        drive_route(by_collector[cid], stops_of[cid]) for cid in sorted(changed) if stops_of[cid]
+    ]
     return Plan((*kept, *redriven), unserved, plan.seconds)
 
 
@@ -201,11 +222,8 @@ def keep_with_owners(
     that is feasible and costs less than `threshold_m` more than leaving it where the plan
     put it. Plans made again and again then do not shuffle stops between collectors for a
     few metres. Visit times of the routes touched are recomputed."""
-    by_id = {p.id: p for p in pickups}
     by_collector = {c.id: c for c in collectors}
-    stops_of: dict[int, list[Pickup]] = {c.id: [] for c in collectors}
-    for r in plan.routes:
-        stops_of[r.collector_id] = [by_id[v.pickup_id] for v in r.visits]
+    stops_of = _stops_of(plan, collectors, {p.id: p for p in pickups})
     changed: set[int] = set()
     for holder in sorted(stops_of):
         for pickup in list(stops_of[holder]):
@@ -222,11 +240,7 @@ def keep_with_owners(
             route.pop(k)
             stops_of[owner].insert(back.position, pickup)
             changed |= {holder, owner}
-    kept = [r for r in plan.routes if r.collector_id not in changed]
-    redriven = [
-        drive_route(by_collector[cid], stops_of[cid]) for cid in sorted(changed) if stops_of[cid]
-    ]
-    return Plan((*kept, *redriven), dict(plan.unserved), plan.seconds)
+    return _with_routes(plan, collectors, stops_of, changed, dict(plan.unserved))
 
 
 def _removal_gain(collector: Collector, stops: Sequence[Pickup], k: int) -> int:
