@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from ewaste import dispatch
+from ewaste import dispatch, orders
 from ewaste.identity import Actor, Role
 from ewaste.kernel.errors import InvalidInput
 from ewaste.kernel.geo import GeoPoint
+from ewaste.kernel.quantities import Mass
 from tests.conftest import T0
 from tests.factories import FUTIAN, LONGGANG, World, assign_to, book, build_world, make_party
 
@@ -213,3 +214,44 @@ def test_a_bad_collector_profile_is_refused_and_nothing_stored(
         dispatch.route_sheet(
             session, actor=world.operator, collector_id=newcomer.organisation_id, day=DAY
         )
+
+
+def test_todays_sheet_starts_where_the_collector_last_collected_and_not_before_now(
+    session: Session, world: World
+) -> None:
+    # Collector a collected 10 km north of its base at 10:30; at 11:00 it still has one stop.
+    done = booked(session, world, at=near(10, 0), hours_ahead=0.25, length=1)
+    next_stop = booked(session, world, at=near(11, 0), hours_ahead=0.5, length=3)
+    orders.collect_pickup(
+        session,
+        actor=world.collector_a,
+        pickup_id=done,
+        units=[orders.DoorUnit("tv_flat", Mass(18_000))],
+        now=T0 + timedelta(minutes=30),
+    )
+    now = T0 + timedelta(hours=1)
+    today = dispatch.route_sheet(
+        session,
+        actor=world.collector_a,
+        collector_id=world.collector_a.organisation_id,
+        day=DAY,
+        now=now,
+    )
+    assert today.base == near(10, 0)
+    (stop,) = today.stops
+    assert stop.pickup_id == next_stop
+    assert 1_000 <= stop.leg_m <= 1_500  # 1 km north, by road
+    assert stop.arrive >= now
+    # Without `now` the sheet is the day's plan: from the base when the shift starts.
+    plan = dispatch.route_sheet(
+        session, actor=world.operator, collector_id=world.collector_a.organisation_id, day=DAY
+    )
+    assert plan.base == FUTIAN
+    assert plan.stops[0].leg_m > 10_000
+    # Staff see the same remaining kilometres on the day's list.
+    (line,) = [
+        r
+        for r in dispatch.route_summaries(session, actor=world.operator, day=DAY, now=now)
+        if r.collector_id == world.collector_a.organisation_id
+    ]
+    assert line.distance_m == today.distance_m

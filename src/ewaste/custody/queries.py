@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from ewaste.custody.models import CustodyCheckpoint, CustodyEvent, Unit
+from ewaste.custody.rules import HandoverKind
+from ewaste.kernel.geo import GeoPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +77,67 @@ def units_by_status(session: Session) -> dict[str, int]:
     return {status: int(n) for status, n in session.execute(stmt)}
 
 
-def held_grams_by_holder(session: Session, *, status: str) -> dict[int, int]:
-    """{holder: door grams} of units in one status (e.g. what collectors carry now)."""
+@dataclass(frozen=True, slots=True)
+class HeldLoad:
+    """What one holder holds in one status: door grams and units by category."""
+
+    grams: int
+    units_by_category: Mapping[str, int]
+
+
+def held_load_by_holder(session: Session, *, status: str) -> dict[int, HeldLoad]:
+    """{holder: load} of units in one status (e.g. what collectors carry now)."""
     stmt = (
-        select(Unit.holder_id, func.sum(Unit.door_grams))
+        select(Unit.holder_id, Unit.category_code, func.count(Unit.id), func.sum(Unit.door_grams))
         .where(Unit.status == status)
-        .group_by(Unit.holder_id)
+        .group_by(Unit.holder_id, Unit.category_code)
     )
-    return {int(h): int(g or 0) for h, g in session.execute(stmt)}
+    grams: dict[int, int] = {}
+    units: dict[int, dict[str, int]] = {}
+    for holder, category, n, g in session.execute(stmt):
+        grams[int(holder)] = grams.get(int(holder), 0) + int(g or 0)
+        units.setdefault(int(holder), {})[category] = int(n)
+    return {h: HeldLoad(grams[h], units[h]) for h in grams}
+
+
+@dataclass(frozen=True, slots=True)
+class LastHandover:
+    """A collector's latest handover: units it took at a door or gave to a station."""
+
+    kind: str
+    counterpart_id: int
+    """The household it collected from, or the station it delivered to."""
+    place: GeoPoint | None
+    """Where it happened, when recorded."""
+    at: datetime
+
+
+def last_collector_handovers(session: Session, *, since: datetime) -> dict[int, LastHandover]:
+    """{collector: its latest handover since `since`}: a collection at a door (to it) or
+    a delivery to a station (from it), whichever came last in the chain; corrections are
+    not handovers. One statement for every collector."""
+    base = CustodyEvent.occurred_at >= since, CustodyEvent.corrects_id.is_(None)
+    moves = union_all(
+        select(CustodyEvent.to_id.label("party"), CustodyEvent.chain_seq).where(
+            CustodyEvent.kind == HandoverKind.COLLECT.value, *base
+        ),
+        select(CustodyEvent.from_id.label("party"), CustodyEvent.chain_seq).where(
+            CustodyEvent.kind == HandoverKind.DELIVER.value, *base
+        ),
+    ).subquery()
+    latest = select(func.max(moves.c.chain_seq)).group_by(moves.c.party)
+    found: dict[int, LastHandover] = {}
+    for event in session.scalars(select(CustodyEvent).where(CustodyEvent.chain_seq.in_(latest))):
+        collect = event.kind == HandoverKind.COLLECT.value
+        found[event.to_id if collect else event.from_id] = LastHandover(
+            event.kind,
+            event.from_id if collect else event.to_id,
+            GeoPoint(event.lat, event.lon)
+            if event.lat is not None and event.lon is not None
+            else None,
+            event.occurred_at,
+        )
+    return found
 
 
 def units_by_codes(session: Session, codes: Sequence[str]) -> Sequence[UnitRow]:

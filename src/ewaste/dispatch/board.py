@@ -8,41 +8,81 @@ for their plans; placing a pickup writes the collector's plan of that day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from ewaste import custody, identity, orders, routing
+from ewaste import catalog, custody, identity, orders, routing
 from ewaste.dispatch import live_routes
 from ewaste.dispatch.live_routes import DayRoute
 from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
 from ewaste.kernel.clock import china_day
+from ewaste.kernel.geo import GeoPoint
 from ewaste.routing.insertion import Insertion, insertions
 
 
 def collector_models(
-    session: Session, profiles: Sequence[CollectorProfile]
+    session: Session, profiles: Sequence[CollectorProfile], *, now: datetime
 ) -> dict[bool, list[routing.Collector]]:
-    """The routing view of these collectors (those with a base), for today (True: what
-    they carry now takes room) and for a later day (False: by then it is delivered)."""
-    carried = custody.held_grams_by_holder(session, status=custody.UnitStatus.WITH_COLLECTOR.value)
+    """The routing view of these collectors (those with a base), for today (True: as they
+    are at `now`, see `whereabouts`) and for a later day (False: from their base, empty)."""
     stations = identity.locations_by_role(session, "station")
     bases = identity.locations_by_role(session, "collector")
+    now_at = whereabouts(session, stations, now=now)
+
+    def model(profile: CollectorProfile, today: bool) -> routing.Collector:
+        w = now_at.get(profile.organisation_id, Whereabouts()) if today else Whereabouts()
+        base = bases[profile.organisation_id]
+        return live_routes.collector_model(
+            profile, base, stations, carried=w.carried, position=w.position
+        )
+
     return {
-        today: [
-            live_routes.collector_model(
-                p,
-                bases[p.organisation_id],
-                stations,
-                carried_grams=carried.get(p.organisation_id, 0) if today else 0,
-            )
-            for p in profiles
-            if p.organisation_id in bases
-        ]
+        today: [model(p, today) for p in profiles if p.organisation_id in bases]
         for today in (True, False)
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Whereabouts:
+    """A collector now: what it carries, where it was last seen today (None: not yet)."""
+
+    carried: live_routes.Carried = live_routes.NOTHING_CARRIED
+    position: GeoPoint | None = None
+
+
+def whereabouts(
+    session: Session, stations: Mapping[int, GeoPoint], *, now: datetime
+) -> dict[int, Whereabouts]:
+    """{collector: its whereabouts at `now`}: what it carries (the units it holds; their
+    room from the catalogue's handling facts) and where it was last seen today (China
+    time): the door of its latest collection or the station it last delivered to."""
+    held = custody.held_load_by_holder(session, status=custody.UnitStatus.WITH_COLLECTOR.value)
+    seen = custody.last_collector_handovers(session, since=live_routes.midnight_of(china_day(now)))
+    found: dict[int, Whereabouts] = {}
+    for cid in held.keys() | seen.keys():
+        load = held.get(cid)
+        last = seen.get(cid)
+        litres = (
+            sum(
+                catalog.handling_of(c).litres_per_unit * n
+                for c, n in load.units_by_category.items()
+            )
+            if load
+            else 0
+        )
+        position = (
+            None
+            if last is None
+            else last.place
+            if last.kind == custody.HandoverKind.COLLECT
+            else stations.get(last.counterpart_id, last.place)
+        )
+        found[cid] = Whereabouts(live_routes.Carried(load.grams if load else 0, litres), position)
+    return found
 
 
 class Board:
@@ -53,7 +93,9 @@ class Board:
         self._session = session
         self._now = now
         self._today = china_day(now)
-        self._collectors = collector_models(session, CollectorRepository(session).active_locked())
+        self._collectors = collector_models(
+            session, CollectorRepository(session).active_locked(), now=now
+        )
         self._days: dict[date, dict[int, DayRoute]] = {}
 
     def best_for(self, pickup: orders.PickupView) -> Insertion | None:

@@ -102,7 +102,8 @@ def plan_routes(
     today = day == china_day(now)
     now_s = live_routes.now_seconds(day, now)
     models = {
-        c.id: c for c in collector_models(session, CollectorRepository(session).active())[today]
+        c.id: c
+        for c in collector_models(session, CollectorRepository(session).active(), now=now)[today]
     }
     routes = live_routes.routes_of_day(session, list(models.values()), day=day, now=now)
     waiting = _waiting(session, day=day, now=now)
@@ -354,7 +355,9 @@ def _apply(
     session.expire_all()
     fresh_models = {
         c.id: c
-        for c in collector_models(session, CollectorRepository(session).active_locked())[today]
+        for c in collector_models(session, CollectorRepository(session).active_locked(), now=now)[
+            today
+        ]
     }
     fresh_routes = live_routes.routes_of_day(session, list(fresh_models.values()), day=day, now=now)
     fresh_owner = _owners(fresh_routes, _waiting(session, day=day, now=now))

@@ -62,6 +62,17 @@ class DayRoute:
         return DayRoute(route, self.misfits, self.planned_at, self.planned_by)
 
 
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What a collector has on its vehicle now: it takes room from today's route."""
+
+    grams: int
+    litres: int
+
+
+NOTHING_CARRIED = Carried(0, 0)
+
+
 def midnight_of(day: date) -> datetime:
     """00:00 China time on `day`."""
     return datetime.combine(day, time(), CHINA_TIME)
@@ -72,21 +83,23 @@ def collector_model(
     base: GeoPoint,
     stations: Mapping[int, GeoPoint],
     *,
-    carried_grams: int = 0,
+    carried: Carried = NOTHING_CARRIED,
+    position: GeoPoint | None = None,
 ) -> routing.Collector:
-    """The routing view of a collector: vehicle room left after what it carries, shift,
-    skills, and its chosen station (or the nearest one; its base when there is none)."""
+    """The routing view of a collector: vehicle room left after what it `carried`, shift,
+    skills, and its chosen station (or the nearest one; its base when there is none).
+    Its route starts at `position` (where it is now) or else at its base."""
     chosen = stations.get(profile.station_id) if profile.station_id is not None else None
     station = chosen or min(stations.values(), key=lambda s: haversine_m(base, s), default=base)
     spec = routing.VEHICLES[profile.vehicle]
     return routing.Collector(
         id=profile.organisation_id,
-        home=base,
+        home=position or base,
         station=station,
         vehicle=routing.VehicleSpec(
             spec.kind,
-            max(0, profile.capacity_grams - carried_grams),
-            profile.capacity_litres,
+            max(0, profile.capacity_grams - carried.grams),
+            max(0, profile.capacity_litres - carried.litres),
             spec.speed_kmh,
             spec.cost_fen_per_km,
         ),

@@ -67,7 +67,7 @@ def reoptimise_routes(
     if not due:
         return []
     profiles = CollectorRepository(session).claim_active(due, limit=limit)
-    models = {c.id: c for c in collector_models(session, profiles)[True]}
+    models = {c.id: c for c in collector_models(session, profiles, now=now)[True]}
     plans = RoutePlanRepository(session)
     reviews = []
     for profile in profiles:
@@ -87,7 +87,7 @@ def follow_new_pickup(session: Session, *, collector_id: int, day: date, now: da
     if profile is None:
         return
     today = day == china_day(now)
-    models = collector_models(session, [profile])[today]
+    models = collector_models(session, [profile], now=now)[today]
     if not models:
         return
     planned, _ = live_routes.route_of(session, models[0], day=day, now=now)

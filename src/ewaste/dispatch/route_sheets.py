@@ -3,7 +3,9 @@
 The stops are the collector's live route of the day (dispatch/live_routes.py): its
 assigned pickups in their stored planned order (live insertion and the worker's
 re-optimisation keep it; without a plan, the order cheapest feasible insertion gives
-them), within its shift, from its base to its chosen station (or the nearest); a stop
+them), within its shift, to its chosen station (or the nearest), from its base — or, on
+today's sheet, from where it is now (the door of its latest collection or the station it
+last delivered to) and not before now, with what it carries taking room; a stop
 that fits nowhere without breaking a window, the volume or a skill is appended and
 flagged, so the collector still sees it. ETAs are recomputed on every read by driving
 that order at the vehicle's average speed, with each pickup's own time at the door.
@@ -12,6 +14,7 @@ that order at the vehicle's average speed, with each pickup's own time at the do
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -19,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from ewaste import identity, orders, routing
 from ewaste.dispatch import live_routes
+from ewaste.dispatch.board import Whereabouts, whereabouts
+from ewaste.dispatch.models import CollectorProfile
 from ewaste.dispatch.repository import CollectorRepository
 from ewaste.dispatch.rules import CollectorNotFound
 from ewaste.identity import Actor, Permission
+from ewaste.kernel.clock import china_day
 from ewaste.kernel.geo import GeoPoint
 
 
@@ -80,9 +86,10 @@ class RouteSummary:
 
 
 def route_summaries(
-    session: Session, *, actor: Actor, day: date, locale: str = "en"
+    session: Session, *, actor: Actor, day: date, locale: str = "en", now: datetime | None = None
 ) -> list[RouteSummary]:
-    """Every active collector's route of `day`, busiest first, named in `locale` (staff only).
+    """Every active collector's route of `day`, busiest first, named in `locale` (staff
+    only); today's (`now` on `day`) as `route_sheet` drives them from where each is now.
 
     Raises MissingPermission.
     """
@@ -91,15 +98,19 @@ def route_summaries(
     names = identity.organisation_labels(
         session, [p.organisation_id for p in profiles], locale=locale
     )
+    bases = identity.locations_by_role(session, "collector")
+    stations = identity.locations_by_role(session, "station")
+    now_at = _whereabouts_on(session, stations, day=day, now=now)
     lines = []
     for profile in profiles:
-        if profile.organisation_id not in names:
+        cid = profile.organisation_id
+        if cid not in names or cid not in bases:
             continue
-        sheet = route_sheet(session, actor=actor, collector_id=profile.organisation_id, day=day)
+        sheet = _sheet(session, profile, bases[cid], stations, day=day, now=now, now_at=now_at)
         lines.append(
             RouteSummary(
-                collector_id=profile.organisation_id,
-                name=names[profile.organisation_id][1],
+                collector_id=cid,
+                name=names[cid][1],
                 stops=len(sheet.stops),
                 late=sheet.late,
                 missing_skills=sum(1 for s in sheet.stops if s.missing_skills),
@@ -109,9 +120,15 @@ def route_summaries(
     return sorted(lines, key=lambda r: (-r.stops, r.collector_id))
 
 
-def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date) -> RouteSheet:
+def route_sheet(
+    session: Session, *, actor: Actor, collector_id: int, day: date, now: datetime | None = None
+) -> RouteSheet:
     """The sheet of `collector_id` for `day` (China time). Collectors see their own, staff
-    any. Raises CollectorNotFound (also for another collector's sheet)."""
+    any. Today's sheet (`now` on `day`) starts where the collector is now (the door of its
+    latest collection, or the station it last delivered to: `board.whereabouts`), with
+    what it carries taking room, and no stop starts before `now`; another day's starts at
+    its base when its shift begins. Raises CollectorNotFound (also for another collector's
+    sheet)."""
     own = actor.can(Permission.COLLECTOR_PICKUP_READ) and actor.organisation_id == collector_id
     if not (own or actor.can(Permission.STAFF_PICKUP_READ)):
         raise CollectorNotFound(collector_id=collector_id)
@@ -120,13 +137,47 @@ def route_sheet(session: Session, *, actor: Actor, collector_id: int, day: date)
     if profile is None or base is None:
         raise CollectorNotFound(collector_id=collector_id)
     stations = identity.locations_by_role(session, "station")
-    collector = live_routes.collector_model(profile, base, stations)
+    now_at = _whereabouts_on(session, stations, day=day, now=now)
+    return _sheet(session, profile, base, stations, day=day, now=now, now_at=now_at)
+
+
+def _whereabouts_on(
+    session: Session, stations: Mapping[int, GeoPoint], *, day: date, now: datetime | None
+) -> dict[int, Whereabouts] | None:
+    """Every collector's whereabouts when `day` is today at `now`; None for another day."""
+    if now is None or china_day(now) != day:
+        return None
+    return whereabouts(session, stations, now=now)
+
+
+def _sheet(
+    session: Session,
+    profile: CollectorProfile,
+    base: GeoPoint,
+    stations: Mapping[int, GeoPoint],
+    *,
+    day: date,
+    now: datetime | None,
+    now_at: dict[int, Whereabouts] | None,
+) -> RouteSheet:
     midnight = live_routes.midnight_of(day)
-    planned, views = live_routes.route_of(
-        session, collector, day=day, now=midnight - timedelta(seconds=1)
+    w = Whereabouts() if now_at is None else now_at.get(profile.organisation_id, Whereabouts())
+    collector = live_routes.collector_model(
+        profile, base, stations, carried=w.carried, position=w.position
     )
+    moment = now if now_at is not None and now is not None else midnight - timedelta(seconds=1)
+    planned, views = live_routes.route_of(session, collector, day=day, now=moment)
     ordered = [*planned.route.stops, *planned.misfits]
-    sheet = _drive(collector, ordered, views, midnight, day, profile.vehicle, bool(stations))
+    sheet = _drive(
+        collector,
+        ordered,
+        views,
+        midnight,
+        day,
+        profile.vehicle,
+        bool(stations),
+        from_s=(planned.route.locked, live_routes.now_seconds(day, moment)),
+    )
     return replace(sheet, planned_at=planned.planned_at, planned_by=planned.planned_by)
 
 
@@ -138,13 +189,20 @@ def _drive(
     day: date,
     vehicle: str,
     has_station: bool,
+    *,
+    from_s: tuple[int, int] = (0, 0),
 ) -> RouteSheet:
+    """Drive `ordered` from the collector's start; `from_s` = (locked, now_s): no stop
+    after the first `locked` ones is left for before `now_s`."""
+    locked, now_s = from_s
     points = [collector.home, *(p.at for p in ordered), collector.station]
     metres = routing.HaversineDistances().matrix(points)
     per_m = 3.6 / collector.vehicle.speed_kmh
     clock = collector.shift[0]
     stops = []
     for i, pickup in enumerate(ordered):
+        if i == locked:
+            clock = max(clock, now_s)
         leg = int(metres[i, i + 1])
         arrive = clock + math.ceil(leg * per_m)
         start = max(arrive, pickup.window[0])

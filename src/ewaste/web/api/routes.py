@@ -99,6 +99,7 @@ def route_sheet(
         actor=ctx.actor,
         collector_id=collector_id,
         day=day or ctx.now.astimezone(CHINA_TIME).date(),
+        now=ctx.now,
     )
     return RouteSheetOut.of(sheet)
 

@@ -41,7 +41,9 @@ def home(
     )
     today = ctx.now.astimezone(CHINA_TIME).date()
     routes = (
-        dispatch.route_summaries(ctx.session, actor=ctx.actor, day=today, locale=language(request))
+        dispatch.route_summaries(
+            ctx.session, actor=ctx.actor, day=today, locale=language(request), now=ctx.now
+        )
         if may_assign
         else []
     )
