@@ -614,6 +614,9 @@ BUILDERS: dict[Route, Builder] = {
     ("POST", "/api/pickups/{pickup_id}/assign"): lambda mw, role, case: Call(
         f"/api/pickups/{_pick(mw, case, 'pickup_requested')}/assign"
     ),
+    ("POST", "/api/pickups/{pickup_id}/set-out"): lambda mw, role, case: Call(
+        f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/set-out"
+    ),
     ("POST", "/api/pickups/{pickup_id}/collect"): lambda mw, role, case: Call(
         f"/api/pickups/{_pick(mw, case, 'pickup_assigned')}/collect", _DOOR_BODY
     ),

@@ -461,6 +461,17 @@ MATRIX: dict[Route, dict[str, Row]] = {
         "operator": {"own": 200, "other": 200, "missing": 404},
         "regulator": {"own": 403, "other": 403, "missing": 403},
     },
+    # Setting out: the collector, for a pickup assigned to it (the other collector's: 404).
+    ("POST", "/api/pickups/{pickup_id}/set-out"): {
+        "anonymous": {"own": 401, "other": 401, "missing": 401},
+        "household": {"own": 403, "other": 403, "missing": 403},
+        "collector": {"own": 200, "other": 404, "missing": 404},
+        "station": {"own": 403, "other": 403, "missing": 403},
+        "plant": {"own": 403, "other": 403, "missing": 403},
+        "producer": {"own": 403, "other": 403, "missing": 403},
+        "operator": {"own": 403, "other": 403, "missing": 403},
+        "regulator": {"own": 403, "other": 403, "missing": 403},
+    },
     ("POST", "/api/pickups/{pickup_id}/collect"): {
         "anonymous": {"own": 401, "other": 401, "missing": 401},
         "household": {"own": 404, "other": 404, "missing": 404},
@@ -1072,6 +1083,7 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
     ("POST", "/api/pickups/{pickup_id}/cancel"): "household",
     ("POST", "/api/pickups/{pickup_id}/assign"): "operator",
     ("POST", "/api/pickups/{pickup_id}/collect"): "collector",
+    ("POST", "/api/pickups/{pickup_id}/set-out"): "collector",
     ("POST", "/api/pickups/{pickup_id}/adjustments"): "collector",
     ("GET", "/api/pickups/{pickup_id}/adjustments"): "household",
     ("POST", "/api/pickups/{pickup_id}/adjustments/decision"): "household",

@@ -154,3 +154,51 @@ def test_the_api_plans_the_citys_routes(
     assert figures["after_m"] < figures["before_m"]
     refused = app_client.post("/api/routes/plan", json={"day": "tomorrow"}, headers=headers)
     assert refused.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "on_the_way", "refused"),
+    [
+        ("en", "Set out", "On my way", "is not on today&#39;s route: its window is on 2026-11-25"),
+        ("zh_CN", "出发", "已出发", "不在今天的路线上：预约时间在 2026-11-25"),
+    ],
+)
+def test_the_collector_sets_out_from_its_sheet(
+    app_client: TestClient,
+    session: Session,
+    world: World,
+    clock: FrozenClock,
+    lang: str,
+    button: str,
+    on_the_way: str,
+    refused: str,
+) -> None:
+    now = clock.now()
+    ids = []
+    for hours in (2, 26):  # today and tomorrow
+        pickup = book(session, world.household_a, now=now, starts=now + timedelta(hours=hours))
+        assign_to(session, world, pickup.id, world.collector_a, now=now)
+        ids.append(pickup.id)
+    today, tomorrow = ids
+    session.commit()
+    token = login_as(app_client, "col-a", lang=lang)
+    me = world.collector_a.organisation_id
+    sheet = app_client.get(f"/collectors/{me}/route")
+    assert f'action="/pickups/{today}/set-out"' in sheet.text
+    assert f">{button}</button>" in sheet.text
+    went = app_client.post(
+        f"/pickups/{today}/set-out", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert went.status_code == 303
+    assert went.headers["location"] == f"/collectors/{me}/route#pickup-{today}"
+    sheet = app_client.get(f"/collectors/{me}/route")
+    assert on_the_way in sheet.text
+    assert f'action="/pickups/{today}/set-out"' not in sheet.text
+    no = app_client.post(f"/pickups/{tomorrow}/set-out", data={"csrf_token": token})
+    assert no.status_code == 409
+    assert refused in no.text
+    # The operator reads the sheet but has no button: only the collector sets out.
+    login_as(app_client, "operator", lang=lang)
+    staff_view = app_client.get(f"/collectors/{me}/route")
+    assert on_the_way in staff_view.text
+    assert "/set-out" not in staff_view.text

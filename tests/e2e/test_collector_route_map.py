@@ -3,8 +3,10 @@ with no map tiles reachable), and the table lists them in the same order."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +16,10 @@ from ewaste.kernel.clock import CHINA_TIME
 from ewaste.kernel.geo import GeoPoint
 from tests.e2e.conftest import LiveServer
 from tests.factories import FUTIAN, PASSWORD, assign_to, book
+
+SHOTS = (
+    Path(os.environ.get("EWASTE_SCREENSHOTS", "")) if os.environ.get("EWASTE_SCREENSHOTS") else None
+)
 
 # Three doors around Futian, booked by household b (household a has a journey of its own)
 # for tomorrow, in the reverse of their window order.
@@ -70,3 +76,45 @@ def test_the_route_map_shows_the_stops_in_driving_order(
     expect(line).to_have_count(1)
     points = re.findall(r"[ML]", line.get_attribute("d") or "")
     assert len(points) == 5
+
+
+@pytest.mark.e2e
+def test_the_collector_sets_out_for_a_stop_and_it_comes_first(
+    page: Page, live_server: LiveServer
+) -> None:
+    now = datetime.now(UTC)
+    day = now.astimezone(CHINA_TIME).date()
+    world = live_server.world
+    booked = {}
+    with transaction(live_server.sessions) as session:
+        for place, hour in DOORS:
+            starts = datetime.combine(day, time(hour), CHINA_TIME).astimezone(UTC)
+            if starts <= now:  # late in the day: book what can still be booked
+                starts = now + timedelta(minutes=30)
+            pickup = book(
+                session,
+                world.household_b,
+                now=now,
+                at=place,
+                starts=starts,
+                hours=8,
+                address=f"福田区 {hour} 点门牌",
+            )
+            assign_to(session, world, pickup.id, world.collector_a, now=now)
+            booked[hour] = pickup.id
+
+    page.goto("/login")
+    page.fill("input[name=username]", "col-a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.goto(f"/collectors/{world.collector_a.organisation_id}/route")
+    rows = page.locator("table.route-stops tbody tr")
+    expect(rows).to_have_count(3)
+    last = int(rows.nth(2).get_attribute("data-pickup") or 0)
+    page.click(f"form[action='/pickups/{last}/set-out'] button")
+    expect(page.locator(f"#pickup-{last}")).to_contain_text("已出发")
+    assert int(rows.nth(0).get_attribute("data-pickup") or 0) == last
+    expect(page.locator(f"form[action='/pickups/{last}/set-out']")).to_have_count(0)
+    expect(page.locator("form[action$='/set-out']")).to_have_count(2)
+    if SHOTS is not None:
+        page.screenshot(path=str(SHOTS / "route-set-out.png"), full_page=True)

@@ -28,6 +28,7 @@ from ewaste.dispatch.rules import (
     MAX_OFFERED,
     SKILLS,
     AlreadyOffered,
+    CannotSetOut,
     CollectorNotFound,
     InvalidArea,
     InvalidCapacity,
@@ -35,6 +36,7 @@ from ewaste.dispatch.rules import (
     InvalidShift,
     InvalidVolume,
     NoEligibleCollector,
+    NotOnTodaysRoute,
     OfferClosed,
     OfferNotFound,
     UnknownSkill,
@@ -46,6 +48,7 @@ from ewaste.dispatch.services import (
     assign_waiting_pickups,
     register_collector,
 )
+from ewaste.dispatch.set_out import SetOut, set_out
 
 __all__ = [
     "MAX_OFFERED",
@@ -53,6 +56,7 @@ __all__ = [
     "REVIEW_EVERY",
     "SKILLS",
     "AlreadyOffered",
+    "CannotSetOut",
     "CityPlan",
     "CityPlanRecord",
     "CollectorNotFound",
@@ -63,12 +67,14 @@ __all__ = [
     "InvalidShift",
     "InvalidVolume",
     "NoEligibleCollector",
+    "NotOnTodaysRoute",
     "OfferClosed",
     "OfferNotFound",
     "OfferView",
     "Review",
     "RouteSheet",
     "RouteSummary",
+    "SetOut",
     "SheetStop",
     "UnknownSkill",
     "Vehicle",
@@ -86,4 +92,5 @@ __all__ = [
     "reoptimise_routes",
     "route_sheet",
     "route_summaries",
+    "set_out",
 ]

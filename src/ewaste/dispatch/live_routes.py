@@ -9,6 +9,8 @@ re-optimisation left), reconciled with what is true now:
 - started stops (the collector is at the door: a deduction proposed, waiting for the
   household; there is no "on my way" status) and every stop planned before the last of
   them are locked, never moved; a started pickup the plan does not know joins them;
+- so is the stop the collector said it set out for (`RoutePlan.heading_to`), right
+  after them: it is not left for before now;
 - a planned stop that can no longer start inside its window, or no longer fits the
   vehicle or the shift, is taken out of the route and shown last (a misfit);
 - an open pickup the plan does not know (assigned by hand or before the plan existed)
@@ -48,6 +50,8 @@ class DayRoute:
     misfits: tuple[routing.Pickup, ...] = ()
     planned_at: datetime | None = None
     planned_by: str | None = None
+    heading_to: int | None = None
+    """The stop the collector set out for, locked right after the started ones."""
 
     @property
     def order(self) -> tuple[int, ...]:
@@ -58,8 +62,8 @@ class DayRoute:
         """The same route with `pickup` inserted before stop `position`."""
         stops = list(self.route.stops)
         stops.insert(position, pickup)
-        route = LiveRoute(self.route.collector, tuple(stops), self.route.locked)
-        return DayRoute(route, self.misfits, self.planned_at, self.planned_by)
+        route = LiveRoute(self.route.collector, tuple(stops), self.route.locked, self.route.started)
+        return DayRoute(route, self.misfits, self.planned_at, self.planned_by, self.heading_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +161,7 @@ def insert_each(
             continue
         stops = list(route.stops)
         stops.insert(found.position, pickup)
-        route = LiveRoute(route.collector, tuple(stops), route.locked)
+        route = LiveRoute(route.collector, tuple(stops), route.locked, route.started)
     return route, misfits
 
 
@@ -167,18 +171,24 @@ def follow_plan(
     planned: Sequence[routing.Pickup],
     *,
     now_s: int,
+    heading: routing.Pickup | None = None,
 ) -> tuple[LiveRoute, list[routing.Pickup]]:
-    """The locked stops, then the planned ones in their order, driven from home at the start
-    of the shift (the first planned stop not left for before `now_s`): a planned stop the
-    collector may not take (skills, area), that breaks a capacity or cannot start inside
-    its window is left out, and so are the last ones while the collector would reach its
-    station after the shift. Returns the route and what was left out, in planned order."""
-    points = [collector.home, *(p.at for p in fixed), *(p.at for p in planned), collector.station]
+    """The locked stops, then the one the collector set out for (`heading`: reached from
+    now, never left out), then the planned ones in their order, driven from home at the
+    start of the shift (nothing after the `fixed` stops left for before `now_s`): a
+    planned stop the collector may not take (skills, area), that breaks a capacity or
+    cannot start inside its window is left out, and so are the last ones while the
+    collector would reach its station after the shift. Returns the route and what was
+    left out, in planned order."""
+    locked = (*fixed, *([heading] if heading is not None else []))
+    points = [collector.home, *(p.at for p in locked), *(p.at for p in planned), collector.station]
     metres = routing.HaversineDistances().matrix(points)
     per_m = 3.6 / collector.vehicle.speed_kmh
     clock, at = collector.shift[0], 0
     grams = litres = 0
-    for k, stop in enumerate(fixed, start=1):
+    for k, stop in enumerate(locked, start=1):
+        if k == len(fixed) + 1:  # on its way there now
+            clock = max(clock, now_s)
         clock = max(clock + math.ceil(int(metres[at, k]) * per_m), stop.window[0])
         clock += stop.service_s
         at = k
@@ -187,7 +197,7 @@ def follow_plan(
     kept: list[tuple[int, routing.Pickup, int, int]] = []  # (node, stop, clock before, node before)
     left: list[routing.Pickup] = []
     room_g, room_l = collector.vehicle.capacity_g - grams, collector.vehicle.capacity_l - litres
-    for k, stop in enumerate(planned, start=len(fixed) + 1):
+    for k, stop in enumerate(planned, start=len(locked) + 1):
         start = max(clock + math.ceil(int(metres[at, k]) * per_m), stop.window[0])
         if (
             start > stop.window[1]
@@ -207,8 +217,8 @@ def follow_plan(
         left.append(stop)
     order = {p.id: i for i, p in enumerate(planned)}
     left.sort(key=lambda p: order[p.id])
-    stops = (*fixed, *(stop for _, stop, _, _ in kept))
-    return LiveRoute(collector, stops, locked=len(fixed)), left
+    stops = (*locked, *(stop for _, stop, _, _ in kept))
+    return LiveRoute(collector, stops, locked=len(locked), started=len(fixed)), left
 
 
 def arrange(
@@ -237,14 +247,20 @@ def arrange(
     last_started = max((k for k, i in enumerate(planned) if i in started), default=-1)
     fixed = [by_id[i] for i in planned[: last_started + 1]]
     fixed += [by_id[v.id] for v in views if v.id in started and v.id not in planned]
+    rest = planned[last_started + 1 :]
+    heading = plan.heading_to if plan.heading_to in rest else None
     route, left = follow_plan(
-        collector, fixed, [by_id[i] for i in planned[last_started + 1 :]], now_s=now_s
+        collector,
+        fixed,
+        [by_id[i] for i in rest if i != heading],
+        now_s=now_s,
+        heading=by_id[heading] if heading is not None else None,
     )
     known = set(planned) | started
     route, misfits = insert_each(
         route, [p for i, p in by_id.items() if i not in known], now_s=now_s
     )
-    return DayRoute(route, (*left, *misfits), plan.planned_at, plan.planned_by)
+    return DayRoute(route, (*left, *misfits), plan.planned_at, plan.planned_by, heading)
 
 
 def now_seconds(day: date, now: datetime) -> int:

@@ -117,7 +117,7 @@ class RoutePlan(Base):
     __table_args__ = (
         UniqueConstraint("collector_id", "day"),
         CheckConstraint(
-            "planned_by IN ('insertion', 'reoptimised', 'city_plan')",
+            "planned_by IN ('insertion', 'reoptimised', 'city_plan', 'collector')",
             name="planned_by_known",
         ),
     )
@@ -132,6 +132,11 @@ class RoutePlan(Base):
     planned_by: Mapped[str] = mapped_column(String(12))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     """When the worker last re-optimised it (changed or not); None: never."""
+    heading_to: Mapped[int | None] = mapped_column(ForeignKey("pickup.id"), nullable=True)
+    """The pickup the collector said it set out for (None: none yet). Readers lock it
+    like a started stop while it is still open and not reached."""
+    heading_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When it set out for `heading_to`."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own idiom
@@ -147,6 +152,12 @@ class RoutePlan(Base):
             self.stops = ",".join(str(i) for i in pickup_ids)
             self.planned_at = now
             self.planned_by = by
+
+    def set_out(self, pickup_id: int, *, now: datetime) -> None:
+        """The collector set out for `pickup_id` (again: nothing changes)."""
+        if self.heading_to != pickup_id:
+            self.heading_to = pickup_id
+            self.heading_since = now
 
 
 class CityPlanRun(Base):

@@ -48,6 +48,10 @@ class SheetStop:
     estimated_grams: int
     missing_skills: frozenset[str] = frozenset()
     """Skills the pickup needs that the collector does not have (staff should reassign)."""
+    status: str = "assigned"
+    """The pickup's status: "assigned", or "adjustment_proposed" (at the door)."""
+    heading: bool = False
+    """The collector set out for this stop: no plan moves it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +180,8 @@ def _sheet(
         day,
         profile.vehicle,
         bool(stations),
-        from_s=(planned.route.locked, live_routes.now_seconds(day, moment)),
+        from_s=(planned.route.after_now, live_routes.now_seconds(day, moment)),
+        heading_to=planned.heading_to,
     )
     return replace(sheet, planned_at=planned.planned_at, planned_by=planned.planned_by)
 
@@ -191,17 +196,18 @@ def _drive(
     has_station: bool,
     *,
     from_s: tuple[int, int] = (0, 0),
+    heading_to: int | None = None,
 ) -> RouteSheet:
-    """Drive `ordered` from the collector's start; `from_s` = (locked, now_s): no stop
-    after the first `locked` ones is left for before `now_s`."""
-    locked, now_s = from_s
+    """Drive `ordered` from the collector's start; `from_s` = (started, now_s): no stop
+    after the first `started` ones is left for before `now_s`."""
+    started, now_s = from_s
     points = [collector.home, *(p.at for p in ordered), collector.station]
     metres = routing.HaversineDistances().matrix(points)
     per_m = 3.6 / collector.vehicle.speed_kmh
     clock = collector.shift[0]
     stops = []
     for i, pickup in enumerate(ordered):
-        if i == locked:
+        if i == started:
             clock = max(clock, now_s)
         leg = int(metres[i, i + 1])
         arrive = clock + math.ceil(leg * per_m)
@@ -221,6 +227,8 @@ def _drive(
                 late=start > pickup.window[1],
                 estimated_grams=pickup.grams,
                 missing_skills=pickup.skills - collector.skills,
+                status=view.status,
+                heading=pickup.id == heading_to,
             )
         )
         clock = start + pickup.service_s

@@ -137,6 +137,20 @@ OFFER_TRANSITIONS: Final[dict[tuple[OfferStatus, OfferEvent], OfferStatus]] = {
 }
 
 
+class CannotSetOut(IllegalTransition):
+    """A collector sets out only for a pickup it has not reached, collected or lost."""
+
+    code = "dispatch.cannot_set_out"
+    message = "You cannot set out for pickup {pickup_id}: it is {status}."
+
+
+class NotOnTodaysRoute(Conflict):
+    """A collector sets out only for a stop of today's route."""
+
+    code = "dispatch.not_on_todays_route"
+    message = "Pickup {pickup_id} is not on today's route: its window is on {day}."
+
+
 class OfferNotFound(NotFound):
     """No such offer, or it is addressed to another collector."""
 

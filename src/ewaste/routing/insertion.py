@@ -24,11 +24,19 @@ from ewaste.routing.fleet import Collector, Pickup, Plan, Route, Visit
 
 @dataclass(frozen=True, slots=True)
 class LiveRoute:
-    """A collector's current route; the first `locked` stops are started or done."""
+    """A collector's current route. Its first `locked` stops never move: the `started`
+    ones (the collector is at the door; None: every locked one) and then those it is on
+    its way to, which it cannot reach before now."""
 
     collector: Collector
     stops: tuple[Pickup, ...]
     locked: int = 0
+    started: int | None = None
+
+    @property
+    def after_now(self) -> int:
+        """The first stop the collector cannot have left for before now."""
+        return self.locked if self.started is None else self.started
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,19 +95,7 @@ def _best_in_route(
     to_new = _metres_to(points, pickup.at, detour)
     per_m = 3.6 / c.vehicle.speed_kmh
     n = len(route.stops)
-    # Forward schedule: arrival and start of each stop, departure of each node.
-    arrive = [0] * n
-    start = [0] * n
-    leave = [0] * (n + 1)  # leave[0] is home; leave[i + 1] is after stop i
-    leave[0] = c.shift[0]
-    for i, stop in enumerate(route.stops):
-        if i == route.locked:  # the first stop that may move cannot be left for before now
-            leave[i] = max(leave[i], now_s)
-        arrive[i] = leave[i] + math.ceil(legs[i] * per_m)
-        start[i] = max(arrive[i], stop.window[0])
-        leave[i + 1] = start[i] + stop.service_s
-    if route.locked == n:
-        leave[n] = max(leave[n], now_s)
+    arrive, start, leave = _schedule(route, legs, now_s=now_s)
     back = leave[n] + math.ceil(legs[n] * per_m)
     # Backward slack: how much later stop i may start, everything after it still fine.
     slack = [0] * (n + 1)
@@ -125,6 +121,31 @@ def _best_in_route(
         if best is None or added < best.added_m:
             best = Insertion(c.id, j, added, begin)
     return best
+
+
+def _schedule(
+    route: LiveRoute, legs: Sequence[int], *, now_s: int
+) -> tuple[list[int], list[int], list[int]]:
+    """The forward schedule of `route` over `legs` (legs[i]: into stop i, legs[n]: to the
+    station): each stop's arrival and start, and each node's departure (leave[0] from the
+    start, leave[i + 1] after stop i). The first stop not started is not left for before
+    `now_s`."""
+    c = route.collector
+    per_m = 3.6 / c.vehicle.speed_kmh
+    n = len(route.stops)
+    arrive = [0] * n
+    start = [0] * n
+    leave = [0] * (n + 1)
+    leave[0] = c.shift[0]
+    for i, stop in enumerate(route.stops):
+        if i == route.after_now:
+            leave[i] = max(leave[i], now_s)
+        arrive[i] = leave[i] + math.ceil(legs[i] * per_m)
+        start[i] = max(arrive[i], stop.window[0])
+        leave[i + 1] = start[i] + stop.service_s
+    if route.after_now == n:
+        leave[n] = max(leave[n], now_s)
+    return arrive, start, leave
 
 
 def _metres_along(points: Sequence[GeoPoint], detour: float) -> list[int]:

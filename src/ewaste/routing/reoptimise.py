@@ -104,6 +104,8 @@ def tail_collector(route: LiveRoute, *, now_s: int, distances: DistanceProvider)
     if fixed:
         metres = distances.matrix(points)
         for i, stop in enumerate(fixed):
+            if i == route.after_now:  # on its way there: it cannot have left before now
+                clock = max(clock, now_s)
             clock = max(clock + _drive_s(int(metres[i, i + 1]), c), stop.window[0])
             clock += stop.service_s
     origin: GeoPoint = points[-1]

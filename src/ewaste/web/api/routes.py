@@ -38,6 +38,8 @@ class StopOut(BaseModel):
     late: bool
     estimated_grams: int
     missing_skills: list[str]
+    status: str
+    heading: bool = Field(description="The collector set out for this stop: no plan moves it.")
 
 
 class RouteSheetOut(BaseModel):
@@ -78,6 +80,8 @@ class RouteSheetOut(BaseModel):
                     late=s.late,
                     estimated_grams=s.estimated_grams,
                     missing_skills=sorted(s.missing_skills),
+                    status=s.status,
+                    heading=s.heading,
                 )
                 for s in sheet.stops
             ],
@@ -102,6 +106,32 @@ def route_sheet(
         now=ctx.now,
     )
     return RouteSheetOut.of(sheet)
+
+
+class SetOutOut(BaseModel):
+    """The collector is on its way to this pickup: no plan moves it any more."""
+
+    pickup_id: int
+    collector_id: int
+    day: date
+    since: datetime
+    position: int = Field(description="The stop's place in the day's route, from 1.")
+
+
+@router.post("/pickups/{pickup_id}/set-out", response_model=SetOutOut)
+def set_out(
+    pickup_id: PathId, ctx: RequestContext = Depends(api_context, scope="function")
+) -> SetOutOut:
+    """The collector sets out for its pickup of today: it becomes the stop after the ones
+    it has started, and live insertion, re-optimisation and the city plan leave it there."""
+    done = dispatch.set_out(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
+    return SetOutOut(
+        pickup_id=done.pickup_id,
+        collector_id=done.collector_id,
+        day=done.day,
+        since=done.since,
+        position=done.position,
+    )
 
 
 class CityPlanIn(BaseModel):

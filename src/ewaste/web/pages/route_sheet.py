@@ -6,14 +6,19 @@ import json
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from ewaste import dispatch
-from ewaste.kernel.clock import CHINA_TIME
+from ewaste.identity import Role
+from ewaste.kernel.clock import china_day
+from ewaste.kernel.errors import DomainError
 from ewaste.web.api.schemas import PathId
 from ewaste.web.context import RequestContext
+from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
-from ewaste.web.pages.rendering import render
+from ewaste.web.pages.failures import Failure, error_page, failed
+from ewaste.web.pages.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,18 +34,50 @@ def route_sheet(
     ctx: RequestContext = Depends(page_context),
 ) -> Response:
     """The collector's own sheet, or any collector's for staff (404 for anyone else)."""
+    return _sheet_page(request, ctx, collector_id, day or china_day(ctx.now))
+
+
+@router.post("/pickups/{pickup_id}/set-out", name="page_set_out")
+def set_out(
+    request: Request,
+    pickup_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """The collector sets out for a stop of today's sheet (same service as the API)."""
+    try:
+        dispatch.set_out(ctx.session, actor=ctx.actor, pickup_id=pickup_id, now=ctx.now)
+    except DomainError as err:
+        failure = failed(request, ctx, f"set-out-{pickup_id}", err, form)
+        if ctx.actor.role is not Role.COLLECTOR:
+            return error_page(request, ctx, failure)
+        return _sheet_page(
+            request, ctx, ctx.actor.organisation_id, china_day(ctx.now), failure=failure
+        )
+    return see_other(f"/collectors/{ctx.actor.organisation_id}/route#pickup-{pickup_id}")
+
+
+def _sheet_page(
+    request: Request,
+    ctx: RequestContext,
+    collector_id: int,
+    day: date,
+    *,
+    failure: Failure | None = None,
+) -> Response:
     sheet = dispatch.route_sheet(
-        ctx.session,
-        actor=ctx.actor,
-        collector_id=collector_id,
-        day=day or ctx.now.astimezone(CHINA_TIME).date(),
-        now=ctx.now,
+        ctx.session, actor=ctx.actor, collector_id=collector_id, day=day, now=ctx.now
     )
     return render(
         request,
         "route_sheet.html",
         ctx=ctx,
+        status=failure.status if failure else 200,
+        failure=failure,
         sheet=sheet,
+        may_set_out=ctx.actor.organisation_id == collector_id
+        and ctx.actor.role is Role.COLLECTOR
+        and day == china_day(ctx.now),
         tiles=TILES,
         attribution=ATTRIBUTION,
         map_data=json.dumps(_map_data(sheet)),
