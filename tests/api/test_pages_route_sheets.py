@@ -157,10 +157,22 @@ def test_the_api_plans_the_citys_routes(
 
 
 @pytest.mark.parametrize(
-    ("lang", "button", "on_the_way", "refused"),
+    ("lang", "button", "on_the_way", "refused", "household_sees"),
     [
-        ("en", "Set out", "On my way", "is not on today&#39;s route: its window is on 2026-11-25"),
-        ("zh_CN", "出发", "已出发", "不在今天的路线上：预约时间在 2026-11-25"),
+        (
+            "en",
+            "Set out",
+            "On my way",
+            "is not on today&#39;s route: its window is on 2026-11-25",
+            "The collector set out at 10:00 and is on the way.",
+        ),
+        (
+            "zh_CN",
+            "出发",
+            "已出发",
+            "不在今天的路线上：预约时间在 2026-11-25",
+            "回收员已于 10:00 出发，正在赶来。",
+        ),
     ],
 )
 def test_the_collector_sets_out_from_its_sheet(
@@ -172,6 +184,7 @@ def test_the_collector_sets_out_from_its_sheet(
     button: str,
     on_the_way: str,
     refused: str,
+    household_sees: str,
 ) -> None:
     now = clock.now()
     ids = []
@@ -202,3 +215,9 @@ def test_the_collector_sets_out_from_its_sheet(
     staff_view = app_client.get(f"/collectors/{me}/route")
     assert on_the_way in staff_view.text
     assert "/set-out" not in staff_view.text
+    # The household sees its collector on the way (set out at 10:00), for that pickup only.
+    login_as(app_client, "home-a", lang=lang)
+    home = app_client.get("/").text
+    row = home[home.index(f'id="pickup-{today}"') :]
+    assert household_sees in row[: row.index("</tr>")]
+    assert home.count('class="on-the-way"') == 1

@@ -118,3 +118,13 @@ def test_the_collector_sets_out_for_a_stop_and_it_comes_first(
     expect(page.locator("form[action$='/set-out']")).to_have_count(2)
     if SHOTS is not None:
         page.screenshot(path=str(SHOTS / "route-set-out.png"), full_page=True)
+    # The household whose pickup it is sees its collector on the way.
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("input[name=username]", "home-b")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    expect(page.locator(f"#pickup-{last} .on-the-way")).to_contain_text("回收员已于")
+    expect(page.locator(".on-the-way")).to_have_count(1)
+    if SHOTS is not None:
+        page.locator(f"#pickup-{last}").screenshot(path=str(SHOTS / "household-on-the-way.png"))

@@ -135,3 +135,24 @@ def test_refusals_change_nothing(session: Session, world: World) -> None:
         dispatch.set_out(session, actor=world.collector_a, pickup_id=mine, now=T0)
     session.expire_all()
     assert session.scalars(select(RoutePlan.heading_to)).all() in ([], [None], [None, None])
+
+
+def test_the_household_sees_its_collector_on_the_way_until_the_pickup_moves(
+    session: Session, world: World
+) -> None:
+    mine = given_to_a(session, world, near(FUTIAN, 1))
+    other = given_to_a(session, world, near(FUTIAN, 2))
+    dispatch.set_out(session, actor=world.collector_a, pickup_id=mine, now=T0)
+    views = orders.pickups_for(session, actor=world.household_a)
+    assert dispatch.on_the_way(session, views) == {mine: T0}
+    orders.reassign_collector(
+        session,
+        actor=world.operator,
+        pickup_id=mine,
+        from_collector_id=world.collector_a.organisation_id,
+        to_collector_id=world.collector_b.organisation_id,
+        now=T0,
+    )
+    views = orders.pickups_for(session, actor=world.household_a)
+    assert dispatch.on_the_way(session, views) == {}  # b has not set out for it
+    assert other in {v.id for v in views}

@@ -48,7 +48,7 @@ from ewaste.dispatch.services import (
     assign_waiting_pickups,
     register_collector,
 )
-from ewaste.dispatch.set_out import SetOut, set_out
+from ewaste.dispatch.set_out import SetOut, on_the_way, set_out
 
 __all__ = [
     "MAX_OFFERED",
@@ -85,6 +85,7 @@ __all__ = [
     "expire_offers",
     "last_city_plan",
     "offer_pickup",
+    "on_the_way",
     "open_offers",
     "plan_city_if_due",
     "plan_routes",

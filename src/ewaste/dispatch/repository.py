@@ -153,6 +153,19 @@ class RoutePlanRepository:
         )
         return self._session.scalars(stmt).one_or_none()
 
+    def set_out_for(self, pickup_ids: Collection[int]) -> list[tuple[int, int, datetime]]:
+        """(pickup, collector, since) for each of `pickup_ids` a collector set out for."""
+        if not pickup_ids:
+            return []
+        stmt = select(RoutePlan.heading_to, RoutePlan.collector_id, RoutePlan.heading_since).where(
+            RoutePlan.heading_to.in_(pickup_ids), RoutePlan.heading_since.is_not(None)
+        )
+        return [
+            (p, c, since)
+            for p, c, since in self._session.execute(stmt)
+            if p is not None and since is not None  # the statement's filter; for the checker
+        ]
+
     def add(self, plan: RoutePlan) -> None:
         """Stage and flush a new plan."""
         self._session.add(plan)

@@ -10,6 +10,7 @@ around it, from now. Setting out for another stop releases the first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from ewaste import orders
 from ewaste.dispatch import live_routes
 from ewaste.dispatch.board import collector_models
-from ewaste.dispatch.repository import CollectorRepository
+from ewaste.dispatch.repository import CollectorRepository, RoutePlanRepository
 from ewaste.dispatch.rules import CannotSetOut, CollectorNotFound, NotOnTodaysRoute
 from ewaste.identity import Actor, Permission
 from ewaste.kernel.clock import china_day
@@ -63,3 +64,15 @@ def set_out(session: Session, *, actor: Actor, pickup_id: int, now: datetime) ->
     session.flush()
     assert plan.heading_since is not None  # just set
     return SetOut(pickup_id, actor.organisation_id, day, plan.heading_since, len(started) + 1)
+
+
+def on_the_way(session: Session, pickups: Sequence[orders.PickupView]) -> dict[int, datetime]:
+    """{pickup: since when its collector is on its way} among `pickups` the caller may
+    already read (a household's own): those still assigned to the collector that set out
+    for them."""
+    waiting = {p.id: p.collector_id for p in pickups if p.status == orders.PickupStatus.ASSIGNED}
+    return {
+        pid: since
+        for pid, collector_id, since in RoutePlanRepository(session).set_out_for(list(waiting))
+        if waiting[pid] == collector_id
+    }

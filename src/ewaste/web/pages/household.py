@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from ewaste import catalog, custody, identity, orders, pricing
+from ewaste import catalog, custody, dispatch, identity, orders, pricing
 from ewaste.catalog.specs import CONDITIONS, CONDITIONS_ZH
 from ewaste.identity import Role
 from ewaste.kernel.errors import DomainError
@@ -69,6 +69,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         units_by_source=units_by_source,
         now=ctx.now,
         proposed=proposed,
+        on_the_way=dispatch.on_the_way(ctx.session, pickups),
         proposed_total={pid: sum_money(rows) for pid, rows in proposed.items()},
         conditions=CONDITIONS_ZH if language(request) == "zh_CN" else CONDITIONS,
     )
