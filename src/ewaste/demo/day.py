@@ -26,7 +26,7 @@ from ewaste.identity import Actor
 from ewaste.kernel.clock import FrozenClock, china_day
 from ewaste.kernel.geo import haversine_m
 from ewaste.kernel.quantities import Mass
-from ewaste.worker import JOBS, run_due_jobs
+from ewaste.worker import JOBS, Job, run_due_jobs
 
 Progress = Callable[[str, int, int], None]
 
@@ -138,22 +138,24 @@ def simulate_day(
     settings: Settings,
     rng: random.Random,
     progress: Progress | None = None,
+    jobs: tuple[Job, ...] = DEMO_JOBS,
 ) -> DaySummary:
     """Run one day: quotes and bookings, dispatch, door collection, station intake, lots,
     sale, shipment, reception, dismantling (with brand and attributes) and the
     households' certificates of recycling; then the option pool, withdrawals and the first
-    bank batch (`demo.money`). The clock moves through the day."""
+    bank batch (`demo.money`). The clock moves through the day; the worker runs `jobs`
+    between the rounds (bench/city_plan_churn.py adds the worker's own city plan)."""
     report = progress or (lambda phase, done, total: None)
     start = clock.now()
     pickups = _book(factory, city, clock, settings, rng, report)
     nameplates: dict[str, Nameplate] = {}
-    collected, city_plan = _collect(factory, city, clock, rng, report, nameplates)
+    collected, city_plan = _collect(factory, city, clock, rng, report, nameplates, jobs)
     clock.set(start + timedelta(hours=10))
     lots = _sell(factory, city, clock, report)
     clock.set(start + timedelta(hours=24))
     dismantled = _receive_and_dismantle(factory, city, clock, settings, rng, report, nameplates)
     certificates = _certify(factory, city, clock, settings, dismantled, report)
-    run_due_jobs(factory, clock, jobs=DEMO_JOBS)
+    run_due_jobs(factory, clock, jobs=jobs)
     batched = settle_the_day(factory, city, clock)
     with transaction(factory) as session:
         overview = analytics.overview(session)
@@ -209,12 +211,13 @@ def _collect(
     rng: random.Random,
     report: Progress,
     nameplates: dict[str, Nameplate],
+    jobs: tuple[Job, ...],
 ) -> tuple[int, dispatch.CityPlan]:
     collected = 0
     city_plan = None
     for round_number in range(1, 7):
         clock.advance(timedelta(minutes=50))
-        run_due_jobs(factory, clock, jobs=DEMO_JOBS)  # dispatch assigns waiting pickups
+        run_due_jobs(factory, clock, jobs=jobs)  # dispatch assigns waiting pickups
         if city_plan is None:
             # The operator plans the day's routes across collectors once the morning's
             # pickups are given out: stops move to whichever route takes them for fewest km.
