@@ -186,3 +186,68 @@ def test_a_pickup_given_meanwhile_to_another_collector_is_not_reassigned(
             now=T0,
         )
     assert collector_of(session, far[0]) == world.collector_a.organisation_id
+
+
+def test_a_plan_on_an_unchanged_day_moves_nothing(session: Session, world: World) -> None:
+    misplaced(session, world)
+    first = dispatch.plan_routes(session, actor=world.operator, day=DAY, now=T0, seconds=1)
+    assert first.moved == 3
+    again = dispatch.plan_routes(session, actor=world.operator, day=DAY, now=T0, seconds=1)
+    assert again.applied
+    assert (again.moved, again.assigned) == (0, 0)
+
+
+def test_a_plan_that_swaps_routes_for_nothing_moves_nothing(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    west = [booked(session, world, near(FUTIAN, k)) for k in (0.5, 1.0)]
+    east = [booked(session, world, near(LONGGANG, k)) for k in (0.5, 1.0)]
+    a, b = world.collector_a.organisation_id, world.collector_b.organisation_id
+    for pid in west:
+        assign_to(session, world, pid, world.collector_a, now=T0)
+    for pid in east:
+        assign_to(session, world, pid, world.collector_b, now=T0)
+    waiting = booked(session, world, near(FUTIAN, 2.0))
+
+    def swapped(collectors: Any, pickups: Any, **kwargs: Any) -> routing.Plan:
+        # A search that hands each collector the other's stops (and the waiting one to a).
+        def route(cid: int, ids: list[int]) -> routing.Route:
+            return routing.Route(cid, tuple(routing.Visit(i, 0, 0, 0) for i in ids), 0, 0)
+
+        return routing.Plan((route(a, [*east, waiting]), route(b, west)))
+
+    monkeypatch.setattr(city_plans.routing, "plan_day", swapped)
+    done = dispatch.plan_routes(session, actor=world.operator, day=DAY, now=T0, seconds=1)
+    assert done.applied
+    assert (done.moved, done.assigned) == (0, 1)
+    assert [collector_of(session, p) for p in (*west, waiting)] == [a, a, a]
+    assert [collector_of(session, p) for p in east] == [b, b]
+
+
+def test_moves_must_pay_for_themselves() -> None:
+    def plan(routes: dict[int, list[int]]) -> routing.Plan:
+        return routing.Plan(
+            tuple(
+                routing.Route(cid, tuple(routing.Visit(i, 0, 0, 0) for i in ids), 0, 0)
+                for cid, ids in routes.items()
+            )
+        )
+
+    def report(metres: int) -> routing.CheckReport:
+        return routing.CheckReport(distance=metres, problems=())
+
+    owners = {1: 7, 2: 7, 3: 8}
+    kept = plan({7: [1, 2], 8: [3]})
+    moving_two = plan({7: [1], 8: [2, 3]})
+    assert city_plans._moves(moving_two, owners) == 1
+    moving_all = plan({8: [1, 2], 7: [3]})
+    assert city_plans._moves(moving_all, owners) == 3
+    # 3 moves need 3 km saved; 2.9 km is not enough, unless a pickup more is served.
+    assert city_plans._pays(moving_all, report(10_000), kept, report(13_000), owners)
+    assert not city_plans._pays(moving_all, report(10_100), kept, report(13_000), owners)
+    serving_more = plan({8: [1, 2], 7: [3, 4]})
+    assert city_plans._pays(serving_more, report(10_100), kept, report(13_000), owners)
+    # Moving nothing always pays; so does anything when the kept routes fail our checker.
+    assert city_plans._pays(kept, report(99_000), kept, report(13_000), owners)
+    broken = routing.CheckReport(distance=0, problems=("pickup 3 late",))
+    assert city_plans._pays(moving_all, report(99_000), kept, broken, owners)

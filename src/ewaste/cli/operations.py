@@ -78,6 +78,11 @@ def plan_routes(
             f"applied: {done.assigned} assigned, {done.moved} moved to another collector, "
             f"{done.skipped} left as they were (changed during the search)"
         )
+    if done.declined_moves:
+        typer.echo(
+            f"kept the routes: the {done.declined_moves} moves the search proposed did not pay "
+            "for themselves (1 km each)"
+        )
 
 
 @reports.command("overview")

@@ -11,6 +11,12 @@ fewest km, never dropped for a new one; worth `routing.PROMISED` new ones when i
 nowhere now) and every pickup still waiting for a collector (optional: what stays out
 is reported with its reason and waits for the next round).
 
+A plan must pay for what it moves: against the routes kept as they are (waiting pickups
+put where they cost least), the km it saves plus PICKUP_WORTH_M for each pickup more it
+serves must reach MOVE_THRESHOLD_M per stop it gives to another collector; otherwise the
+kept routes are applied (only waiting pickups given out) and the declined moves reported.
+A plan made again on an unchanged day therefore moves nothing.
+
 The search runs on a snapshot without locks, so bookings, assignment rounds and
 accepted offers go on meanwhile. The plan is re-driven by our own checker and applied
 under the profile locks every assignment takes, against the truth at that moment: a
@@ -48,6 +54,12 @@ MOVE_THRESHOLD_M = 1_000
 """A stop a collector already has moves to another only when the plan saves more than this
 by it: plans made again and again (the worker's, every half hour) do not shuffle stops
 between collectors for a few metres."""
+PICKUP_WORTH_M = routing.PRIZE_KM * 1_000
+"""What serving a pickup today is worth, in metres: the planner's own prize. A plan whose
+moves are not paid for — km saved against the routes kept as they are (waiting pickups
+put where they cost least), plus this for each pickup more it serves, less than
+MOVE_THRESHOLD_M per moved stop — is not applied: the routes are kept and only the
+waiting pickups given out, so a plan on an unchanged day moves nothing."""
 PLANNED_BY = "city_plan"
 """A route plan's `planned_by` when the city planner wrote it."""
 
@@ -81,6 +93,9 @@ class CityPlan:
     """False when the plan was not written (it failed our checker, or dropped a stop the
     routes already had room for)."""
     seconds: float
+    declined_moves: int = 0
+    """Moves the search proposed but did not pay for (PICKUP_WORTH_M): the routes were
+    kept and only waiting pickups given out."""
 
 
 def plan_routes(
@@ -122,6 +137,11 @@ def plan_routes(
     plan, report = _best_plan(
         routes, list(tails.values()), pickups, owners, now_s=now_s, seconds=seconds, workers=workers
     )
+    kept, kept_report = _routes_kept(routes, tails, pickups, now_s=now_s)
+    declined = 0
+    if report.feasible and not _pays(plan, report, kept, kept_report, owners):
+        declined = _moves(plan, owners)
+        plan, report = kept, kept_report
     planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
     routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     refused = CityPlan(
@@ -138,6 +158,7 @@ def plan_routes(
         skipped=0,
         applied=False,
         seconds=0.0,
+        declined_moves=declined,
     )
     if not report.feasible or not routed_before <= planned_ids:
         done = replace(refused, seconds=time.perf_counter() - started)
@@ -309,6 +330,53 @@ def _best_plan(
         return steady, report
     # A second's rounding on a shortened route: the plan as found stands.
     return plan, routing.check_plan(fleet, pickups, plan, _METRES)
+
+
+def _routes_kept(
+    routes: Mapping[int, DayRoute],
+    tails: Mapping[int, routing.Collector],
+    pickups: Sequence[routing.Pickup],
+    *,
+    now_s: int,
+) -> tuple[routing.Plan, routing.CheckReport]:
+    """The routes as they are, each pickup not on one (waiting, misfit) put where it costs
+    least: what the day looks like if no stop moves. With our checker's report."""
+    fleet = list(tails.values())
+    routed = {p.id for r in routes.values() for p in _unlocked(r)}
+    current = routing.Plan(
+        tuple(drive_route(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r)),
+        {p.id: "" for p in pickups if p.id not in routed},
+    )
+    kept = insert_into_plan(current, fleet, pickups, set(current.unserved), now_s=now_s)
+    return kept, routing.check_plan(fleet, pickups, kept, _METRES)
+
+
+def _moves(plan: routing.Plan, owners: Mapping[int, int]) -> int:
+    """Stops the plan gives to a collector other than the one that has them."""
+    return sum(
+        1
+        for r in plan.routes
+        for v in r.visits
+        if owners.get(v.pickup_id, r.collector_id) != r.collector_id
+    )
+
+
+def _pays(
+    plan: routing.Plan,
+    report: routing.CheckReport,
+    kept: routing.Plan,
+    kept_report: routing.CheckReport,
+    owners: Mapping[int, int],
+) -> bool:
+    """Whether what `plan` saves against `kept` (km, and PICKUP_WORTH_M for each pickup
+    more it serves) pays MOVE_THRESHOLD_M for each stop it moves. A plan that moves
+    nothing pays; so does any plan when the routes as they are fail our checker."""
+    moves = _moves(plan, owners)
+    if moves == 0 or not kept_report.feasible:
+        return True
+    saved = kept_report.distance - report.distance
+    more = plan.served - kept.served
+    return saved + PICKUP_WORTH_M * more >= MOVE_THRESHOLD_M * moves
 
 
 def _on_time(

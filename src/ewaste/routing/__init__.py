@@ -27,12 +27,13 @@ from ewaste.routing.fleet import (
 )
 from ewaste.routing.greedy import greedy_plan
 from ewaste.routing.instance import SCALE, RoutingInstance, dimacs_matrix
-from ewaste.routing.planner import plan_day
+from ewaste.routing.planner import PRIZE_KM, plan_day
 from ewaste.routing.reoptimise import Reoptimised, reoptimise, tail_collector
 from ewaste.routing.solver import Solved, solve
 
 __all__ = [
     "DETOUR_FACTOR",
+    "PRIZE_KM",
     "PROMISED",
     "SCALE",
     "VEHICLES",

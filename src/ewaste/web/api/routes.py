@@ -158,6 +158,10 @@ class CityPlanOut(BaseModel):
     left_out: dict[str, int]
     applied: bool
     seconds: float
+    declined_moves: int = Field(
+        description="Moves the search proposed that did not pay for themselves: the routes "
+        "were kept and only waiting pickups given out."
+    )
 
 
 @router.post("/routes/plan", response_model=CityPlanOut)
@@ -189,6 +193,7 @@ def plan_routes(
         left_out=dict(done.left_out),
         applied=done.applied,
         seconds=round(done.seconds, 3),
+        declined_moves=done.declined_moves,
     )
 
 
