@@ -71,6 +71,7 @@ def run_day(*, households: int, collectors: int, seconds: float, every: int) -> 
                     "moved": run.moved,
                     "assigned": run.assigned,
                     "skipped": run.skipped,
+                    "declined": run.declined_moves,
                     "km_before": round(run.before_m / 1000, 1),
                     "km_after": round(run.after_m / 1000, 1),
                     "moved_share": round(run.moved / run.served, 3) if run.served else 0.0,
@@ -105,11 +106,14 @@ def main() -> None:
         f"{result['bookings']} bookings, {result['collected']} collected "
         f"({result['wall_s']:.0f} s); city plan every {args.every} min, {args.seconds} s search"
     )
-    print(f"{'at':>5} {'by':>8} {'planned':>7} {'moved':>5} {'given':>5} {'skipped':>7}  km")
+    print(
+        f"{'at':>5} {'by':>8} {'planned':>7} {'moved':>5} {'given':>5} {'skipped':>7} "
+        f"{'declined':>8}  km"
+    )
     for r in result["runs"]:
         print(
             f"{r['at']:>5} {r['by']:>8} {r['planned']:>7} {r['moved']:>5} {r['assigned']:>5} "
-            f"{r['skipped']:>7}  {r['km_before']} -> {r['km_after']}"
+            f"{r['skipped']:>7} {r['declined']:>8}  {r['km_before']} -> {r['km_after']}"
             f"{'' if r['applied'] else ' (not applied)'}"
         )
     commit = subprocess.run(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from ewaste import dispatch
+from ewaste.dispatch import city_plans
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import GeoPoint
 from tests.api.helpers import token
@@ -221,3 +222,23 @@ def test_the_collector_sets_out_from_its_sheet(
     row = home[home.index(f'id="pickup-{today}"') :]
     assert household_sees in row[: row.index("</tr>")]
     assert home.count('class="on-the-way"') == 1
+
+
+def test_the_staff_page_says_when_the_last_plan_declined_its_moves(
+    app_client: TestClient,
+    session: Session,
+    world: World,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = clock.now()
+    pickup = book(session, world.household_a, now=now, starts=now + timedelta(hours=1), hours=6)
+    assign_to(session, world, pickup.id, world.collector_b, now=now)  # Longgang's, in Futian
+    monkeypatch.setattr(city_plans, "_pays", lambda *args: False)  # the move does not pay
+    done = dispatch.plan_routes(session, actor=world.operator, day=now.date(), now=now, seconds=1)
+    assert (done.applied, done.moved, done.declined_moves) == (True, 0, 1)
+    session.commit()
+    login_as(app_client, "operator")
+    page = app_client.get("/").text
+    assert "改派 0 个" in page
+    assert "1 处改派因节省里程不足未采用。" in page

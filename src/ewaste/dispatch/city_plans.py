@@ -190,6 +190,7 @@ class CityPlanRecord:
     moved: int
     before_m: int
     after_m: int
+    declined_moves: int = 0
 
 
 def last_city_plan(session: Session, *, actor: Actor, day: date) -> CityPlanRecord | None:
@@ -207,6 +208,7 @@ def last_city_plan(session: Session, *, actor: Actor, day: date) -> CityPlanReco
         run.moved,
         run.before_m,
         run.after_m,
+        run.declined_moves,
     )
 
 
@@ -247,6 +249,7 @@ def _record(session: Session, done: CityPlan, *, started_at: datetime, started_b
             before_m=done.before_m,
             after_m=done.after_m,
             seconds=round(done.seconds, 3),
+            declined_moves=done.declined_moves,
         )
     )
 

@@ -182,3 +182,5 @@ class CityPlanRun(Base):
     before_m: Mapped[int] = mapped_column(Integer)
     after_m: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
+    declined_moves: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Moves the search proposed that did not pay for themselves (routes kept)."""
