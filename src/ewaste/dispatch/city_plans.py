@@ -128,16 +128,13 @@ def plan_routes(
         for cid, r in routes.items()
     }
     pickups = _planned_pickups(routes, waiting)
-    before_m = sum(
-        drive_route(tails[cid], _unlocked(r)).distance_m
-        for cid, r in routes.items()
-        if _unlocked(r)
-    )
+    current = _current_plan(routes, tails, pickups)
+    before_m = sum(r.distance_m for r in current.routes)
     owners = {pid: was for pid, was in owner.items() if was is not None}
     plan, report = _best_plan(
         routes, list(tails.values()), pickups, owners, now_s=now_s, seconds=seconds, workers=workers
     )
-    kept, kept_report = _routes_kept(routes, tails, pickups, now_s=now_s)
+    kept, kept_report = _routes_kept(current, list(tails.values()), pickups, now_s=now_s)
     declined = 0
     if report.feasible and not _pays(plan, report, kept, kept_report, owners):
         declined = _moves(plan, owners)
@@ -335,21 +332,29 @@ def _best_plan(
     return plan, routing.check_plan(fleet, pickups, plan, _METRES)
 
 
-def _routes_kept(
+def _current_plan(
     routes: Mapping[int, DayRoute],
     tails: Mapping[int, routing.Collector],
+    pickups: Sequence[routing.Pickup],
+) -> routing.Plan:
+    """The routes as they are, driven from each collector's tail; every other pickup
+    (waiting, misfit) unserved."""
+    routed = {p.id for r in routes.values() for p in _unlocked(r)}
+    return routing.Plan(
+        tuple(drive_route(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r)),
+        {p.id: "" for p in pickups if p.id not in routed},
+    )
+
+
+def _routes_kept(
+    current: routing.Plan,
+    fleet: Sequence[routing.Collector],
     pickups: Sequence[routing.Pickup],
     *,
     now_s: int,
 ) -> tuple[routing.Plan, routing.CheckReport]:
-    """The routes as they are, each pickup not on one (waiting, misfit) put where it costs
-    least: what the day looks like if no stop moves. With our checker's report."""
-    fleet = list(tails.values())
-    routed = {p.id for r in routes.values() for p in _unlocked(r)}
-    current = routing.Plan(
-        tuple(drive_route(tails[cid], _unlocked(r)) for cid, r in routes.items() if _unlocked(r)),
-        {p.id: "" for p in pickups if p.id not in routed},
-    )
+    """`current` with each pickup it leaves out put where it costs least: what the day
+    looks like if no stop moves. With our checker's report."""
     kept = insert_into_plan(current, fleet, pickups, set(current.unserved), now_s=now_s)
     return kept, routing.check_plan(fleet, pickups, kept, _METRES)
 

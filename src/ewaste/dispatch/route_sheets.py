@@ -169,7 +169,8 @@ def _sheet(
     collector = live_routes.collector_model(
         profile, base, stations, carried=w.carried, position=w.position
     )
-    moment = now if now_at is not None and now is not None else midnight - timedelta(seconds=1)
+    # Today's sheet is live from `now`; another day's is the plan from the shift's start.
+    moment = now if now is not None and now_at is not None else midnight - timedelta(seconds=1)
     planned, views = live_routes.route_of(session, collector, day=day, now=moment)
     ordered = [*planned.route.stops, *planned.misfits]
     sheet = _drive(
@@ -180,7 +181,8 @@ def _sheet(
         day,
         profile.vehicle,
         bool(stations),
-        from_s=(planned.route.after_now, live_routes.now_seconds(day, moment)),
+        started=planned.route.after_now,
+        now_s=live_routes.now_seconds(day, moment),
         heading_to=planned.heading_to,
     )
     return replace(sheet, planned_at=planned.planned_at, planned_by=planned.planned_by)
@@ -195,12 +197,12 @@ def _drive(
     vehicle: str,
     has_station: bool,
     *,
-    from_s: tuple[int, int] = (0, 0),
+    started: int = 0,
+    now_s: int = 0,
     heading_to: int | None = None,
 ) -> RouteSheet:
-    """Drive `ordered` from the collector's start; `from_s` = (started, now_s): no stop
-    after the first `started` ones is left for before `now_s`."""
-    started, now_s = from_s
+    """Drive `ordered` from the collector's start: no stop after the first `started` ones
+    (at the door) is left for before `now_s`."""
     points = [collector.home, *(p.at for p in ordered), collector.station]
     metres = routing.HaversineDistances().matrix(points)
     per_m = 3.6 / collector.vehicle.speed_kmh
