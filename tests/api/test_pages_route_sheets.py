@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from ewaste import dispatch
-from ewaste.dispatch import city_plans
+from ewaste.dispatch import plan_moves
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.geo import GeoPoint
 from tests.api.helpers import token
@@ -234,7 +234,7 @@ def test_the_staff_page_says_when_the_last_plan_declined_its_moves(
     now = clock.now()
     pickup = book(session, world.household_a, now=now, starts=now + timedelta(hours=1), hours=6)
     assign_to(session, world, pickup.id, world.collector_b, now=now)  # Longgang's, in Futian
-    monkeypatch.setattr(city_plans, "_pays", lambda *args: False)  # the move does not pay
+    monkeypatch.setattr(plan_moves, "pays", lambda *args: False)  # the move does not pay
     done = dispatch.plan_routes(session, actor=world.operator, day=now.date(), now=now, seconds=1)
     assert (done.applied, done.moved, done.declined_moves) == (True, 0, 1)
     session.commit()

@@ -15,11 +15,20 @@ from sqlalchemy.orm import Session
 from ewaste import dispatch, orders, routing
 from ewaste.dispatch import city_plans
 from ewaste.dispatch.models import RoutePlan
-from ewaste.identity import MissingPermission
+from ewaste.identity import MissingPermission, Role
 from ewaste.kernel.geo import GeoPoint
 from ewaste.orders.models import PickupStatusChange
 from tests.conftest import T0
-from tests.factories import FUTIAN, LONGGANG, World, assign_to, book, build_world
+from tests.factories import (
+    FUTIAN,
+    LONGGANG,
+    NANSHAN,
+    World,
+    assign_to,
+    book,
+    build_world,
+    make_party,
+)
 
 DAY = date(2026, 11, 24)  # T0 is 10:00 in Shenzhen on this day
 
@@ -224,30 +233,49 @@ def test_a_plan_that_swaps_routes_for_nothing_moves_nothing(
     assert [collector_of(session, p) for p in east] == [b, b]
 
 
-def test_moves_must_pay_for_themselves() -> None:
-    def plan(routes: dict[int, list[int]]) -> routing.Plan:
+def test_moves_that_pay_are_applied_and_the_rest_of_the_plan_declined(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a and b hold their own districts' stops; a search that swaps them saves nothing. The
+    # Nanshan collector holds a stop in Longgang that the Longgang newcomer is next to.
+    west = [booked(session, world, near(FUTIAN, k)) for k in (0.5, 1.0)]
+    east = [booked(session, world, near(LONGGANG, k)) for k in (0.5, 1.0)]
+    a, b = world.collector_a.organisation_id, world.collector_b.organisation_id
+    for pid in west:
+        assign_to(session, world, pid, world.collector_a, now=T0)
+    for pid in east:
+        assign_to(session, world, pid, world.collector_b, now=T0)
+    c, d = (
+        make_party(session, Role.COLLECTOR, name, now=T0, at=place)
+        for name, place in (("col-nanshan", NANSHAN), ("col-longgang", LONGGANG))
+    )
+    for k, party in enumerate((c, d)):
+        dispatch.register_collector(
+            session,
+            organisation_id=party.organisation_id,
+            vehicle=dispatch.Vehicle.VAN,
+            capacity_grams=1_000_000,
+            badge=f"T-PART-{k}",
+            skills=dispatch.SKILLS,
+        )
+    stray = booked(session, world, near(LONGGANG, -1.0))
+    assign_to(session, world, stray, c, now=T0)
+    session.flush()
+
+    def searched(collectors: Any, pickups: Any, **kwargs: Any) -> routing.Plan:
+        def route(cid: int, ids: list[int]) -> routing.Route:
+            return routing.Route(cid, tuple(routing.Visit(i, 0, 0, 0) for i in ids), 0, 0)
+
         return routing.Plan(
-            tuple(
-                routing.Route(cid, tuple(routing.Visit(i, 0, 0, 0) for i in ids), 0, 0)
-                for cid, ids in routes.items()
-            )
+            (route(a, east), route(b, west), route(d.organisation_id, [stray])),
         )
 
-    def report(metres: int) -> routing.CheckReport:
-        return routing.CheckReport(distance=metres, problems=())
-
-    owners = {1: 7, 2: 7, 3: 8}
-    kept = plan({7: [1, 2], 8: [3]})
-    moving_two = plan({7: [1], 8: [2, 3]})
-    assert city_plans._moves(moving_two, owners) == 1
-    moving_all = plan({8: [1, 2], 7: [3]})
-    assert city_plans._moves(moving_all, owners) == 3
-    # 3 moves need 3 km saved; 2.9 km is not enough, unless a pickup more is served.
-    assert city_plans._pays(moving_all, report(10_000), kept, report(13_000), owners)
-    assert not city_plans._pays(moving_all, report(10_100), kept, report(13_000), owners)
-    serving_more = plan({8: [1, 2], 7: [3, 4]})
-    assert city_plans._pays(serving_more, report(10_100), kept, report(13_000), owners)
-    # Moving nothing always pays; so does anything when the kept routes fail our checker.
-    assert city_plans._pays(kept, report(99_000), kept, report(13_000), owners)
-    broken = routing.CheckReport(distance=0, problems=("pickup 3 late",))
-    assert city_plans._pays(moving_all, report(99_000), kept, broken, owners)
+    monkeypatch.setattr(city_plans.routing, "plan_day", searched)
+    # Single stops are not put back with their owners first: the rule judges the swap.
+    monkeypatch.setattr(city_plans, "keep_with_owners", lambda plan, *args, **kwargs: plan)
+    done = dispatch.plan_routes(session, actor=world.operator, day=DAY, now=T0, seconds=1)
+    assert done.applied
+    assert (done.moved, done.declined_moves) == (1, 4)
+    assert collector_of(session, stray) == d.organisation_id
+    assert [collector_of(session, p) for p in west] == [a, a]
+    assert [collector_of(session, p) for p in east] == [b, b]

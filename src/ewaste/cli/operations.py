@@ -80,8 +80,8 @@ def plan_routes(
         )
     if done.declined_moves:
         typer.echo(
-            f"kept the routes: the {done.declined_moves} moves the search proposed did not pay "
-            "for themselves (1 km each)"
+            f"declined: {done.declined_moves} other moves the search proposed did not pay for "
+            "themselves (1 km each); those collectors keep their stops"
         )
 
 

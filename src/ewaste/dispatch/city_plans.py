@@ -11,11 +11,12 @@ fewest km, never dropped for a new one; worth `routing.PROMISED` new ones when i
 nowhere now) and every pickup still waiting for a collector (optional: what stays out
 is reported with its reason and waits for the next round).
 
-A plan must pay for what it moves: against the routes kept as they are (waiting pickups
-put where they cost least), the km it saves plus PICKUP_WORTH_M for each pickup more it
-serves must reach MOVE_THRESHOLD_M per stop it gives to another collector; otherwise the
-kept routes are applied (only waiting pickups given out) and the declined moves reported.
-A plan made again on an unchanged day therefore moves nothing.
+A plan must pay for what it moves (`plan_moves`): against the routes kept as they are
+(waiting pickups put where they cost least), each group of collectors whose stops the plan
+entangles takes the plan's routes only when the km it saves plus PICKUP_WORTH_M for each
+pickup more it serves reach MOVE_THRESHOLD_M per stop it gives to another collector;
+the other groups keep their routes (only waiting pickups given out), and the declined
+moves are reported. A plan made again on an unchanged day therefore moves nothing.
 
 The search runs on a snapshot without locks, so bookings, assignment rounds and
 accepted offers go on meanwhile. The plan is re-driven by our own checker and applied
@@ -37,10 +38,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from ewaste import identity, orders, routing
-from ewaste.dispatch import live_routes
+from ewaste.dispatch import live_routes, plan_moves
 from ewaste.dispatch.board import collector_models
 from ewaste.dispatch.live_routes import DayRoute
 from ewaste.dispatch.models import CityPlanRun
+from ewaste.dispatch.plan_moves import MOVE_THRESHOLD_M
 from ewaste.dispatch.repository import (
     CityPlanRunRepository,
     CollectorRepository,
@@ -50,16 +52,6 @@ from ewaste.identity import Actor, Permission
 from ewaste.kernel.clock import china_day
 from ewaste.routing.insertion import drive_route, insert_into_plan, keep_with_owners
 
-MOVE_THRESHOLD_M = 1_000
-"""A stop a collector already has moves to another only when the plan saves more than this
-by it: plans made again and again (the worker's, every half hour) do not shuffle stops
-between collectors for a few metres."""
-PICKUP_WORTH_M = routing.PRIZE_KM * 1_000
-"""What serving a pickup today is worth, in metres: the planner's own prize. A plan whose
-moves are not paid for — km saved against the routes kept as they are (waiting pickups
-put where they cost least), plus this for each pickup more it serves, less than
-MOVE_THRESHOLD_M per moved stop — is not applied: the routes are kept and only the
-waiting pickups given out, so a plan on an unchanged day moves nothing."""
 PLANNED_BY = "city_plan"
 """A route plan's `planned_by` when the city planner wrote it."""
 
@@ -94,8 +86,8 @@ class CityPlan:
     routes already had room for)."""
     seconds: float
     declined_moves: int = 0
-    """Moves the search proposed but did not pay for (PICKUP_WORTH_M): the routes were
-    kept and only waiting pickups given out."""
+    """Moves the search proposed that did not pay for themselves (`plan_moves`): those
+    collectors kept their routes and were only given waiting pickups."""
 
 
 def plan_routes(
@@ -136,9 +128,10 @@ def plan_routes(
     )
     kept, kept_report = _routes_kept(current, list(tails.values()), pickups, now_s=now_s)
     declined = 0
-    if report.feasible and not _pays(plan, report, kept, kept_report, owners):
-        declined = _moves(plan, owners)
-        plan, report = kept, kept_report
+    if report.feasible and kept_report.feasible:
+        fleet = list(tails.values())
+        plan, declined = plan_moves.paying_part(plan, kept, owners, fleet, pickups)
+        report = routing.check_plan(fleet, pickups, plan, _METRES)
     planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
     routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     refused = CityPlan(
@@ -357,34 +350,6 @@ def _routes_kept(
     looks like if no stop moves. With our checker's report."""
     kept = insert_into_plan(current, fleet, pickups, set(current.unserved), now_s=now_s)
     return kept, routing.check_plan(fleet, pickups, kept, _METRES)
-
-
-def _moves(plan: routing.Plan, owners: Mapping[int, int]) -> int:
-    """Stops the plan gives to a collector other than the one that has them."""
-    return sum(
-        1
-        for r in plan.routes
-        for v in r.visits
-        if owners.get(v.pickup_id, r.collector_id) != r.collector_id
-    )
-
-
-def _pays(
-    plan: routing.Plan,
-    report: routing.CheckReport,
-    kept: routing.Plan,
-    kept_report: routing.CheckReport,
-    owners: Mapping[int, int],
-) -> bool:
-    """Whether what `plan` saves against `kept` (km, and PICKUP_WORTH_M for each pickup
-    more it serves) pays MOVE_THRESHOLD_M for each stop it moves. A plan that moves
-    nothing pays; so does any plan when the routes as they are fail our checker."""
-    moves = _moves(plan, owners)
-    if moves == 0 or not kept_report.feasible:
-        return True
-    saved = kept_report.distance - report.distance
-    more = plan.served - kept.served
-    return saved + PICKUP_WORTH_M * more >= MOVE_THRESHOLD_M * moves
 
 
 def _on_time(

@@ -159,8 +159,8 @@ class CityPlanOut(BaseModel):
     applied: bool
     seconds: float
     declined_moves: int = Field(
-        description="Moves the search proposed that did not pay for themselves: the routes "
-        "were kept and only waiting pickups given out."
+        description="Moves the search proposed that did not pay for themselves: the "
+        "collectors they concerned kept their routes and were only given waiting pickups."
     )
 
 
