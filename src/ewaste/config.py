@@ -46,8 +46,13 @@ class Settings(BaseSettings):
     """Threads per web worker that run API calls' transactions (and database connections
     kept open per worker); docs/adr/0010."""
     custody_signing_key: str = ""
-    """The Ed25519 key that signs custody checkpoints: a PEM file's path or the base64 of a
-    32-byte seed (docs/adr/0013). Empty: the public development key, refused in production."""
+    """The Ed25519 key that signs custody checkpoints and certificates: a PEM file's path or
+    the base64 of a 32-byte seed (docs/adr/0013). Only the worker signs, so only the
+    worker needs it. Empty: the public development key, refused in production."""
+    custody_public_key: str = ""
+    """The public key (base64) that verifiers — the pages, the API, `custody verify` —
+    trust; empty: the public half of the signing key. Set it for the web instead of the
+    signing key (docs/adr/0016)."""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -57,8 +62,13 @@ class Settings(BaseSettings):
             raise ValueError("EWASTE_SECRET_KEY must be at least 16 characters")
         if self.env == "production" and not self.session_cookie_secure:
             raise ValueError("EWASTE_SESSION_COOKIE_SECURE must be true in production")
-        if self.env == "production" and not self.custody_signing_key.strip():
-            raise ValueError("EWASTE_CUSTODY_SIGNING_KEY must be set in production")
+        if self.env == "production" and not (
+            self.custody_signing_key.strip() or self.custody_public_key.strip()
+        ):
+            raise ValueError(
+                "EWASTE_CUSTODY_PUBLIC_KEY (web) or EWASTE_CUSTODY_SIGNING_KEY (worker) must "
+                "be set in production"
+            )
         return self
 
     @property

@@ -24,6 +24,7 @@ from tests.api.matrix_world import (
     MatrixWorld,
     Route,
 )
+from tests.certificates import certify
 from tests.conftest import T0
 from tests.factories import book, collect
 
@@ -53,7 +54,7 @@ def add_custody(session: Session, mw: MatrixWorld, now: datetime) -> None:
             now=now,
         )
         mw.extra[f"phone:{side}"] = done.unit_codes[0]
-        certificate = custody.issue_recycling_certificate(
+        certificate = certify(
             session,
             actor=household,
             unit_code=mw.side(side).unit_flagged,
@@ -188,7 +189,7 @@ CUSTODY_MATRIX: dict[Route, dict[str, Row]] = {
     ("POST", "/api/units/{unit_code}/data-wipe"): _rows(
         _OBJECT_401,
         household=_same(403, 403, 403), collector=_same(403, 403, 403),
-        station=_same(201, 404, 404), plant=_same(404, 404, 404),
+        station=_same(202, 404, 404), plant=_same(404, 404, 404),
         producer=_same(403, 403, 403), operator=_same(403, 403, 403),
         regulator=_same(403, 403, 403),
     ),

@@ -10,11 +10,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import compliance, custody, identity
+from ewaste.config import Settings
 from ewaste.kernel.clock import FrozenClock
+from ewaste.web.app import create_app
 from tests.api.helpers import token
+from tests.certificates import certify, sign_requests
 from tests.factories import World, assign_to, book, build_world, collect
 
 CONTACT_NAME, CONTACT_PHONE, ADDRESS = "李女士", "13800138000", "福田区深南大道1号"
@@ -102,14 +105,26 @@ def test_a_certificates_qr_opens_a_verification_page_that_shows_the_chain_withou
     session.commit()
     household = token(app_client, "home-a")
 
-    issued = app_client.post(f"/api/units/{code}/certificate", headers=household)
-    assert issued.status_code == 200, issued.text
-    certificate = issued.json()
+    # The web only records the request: the worker, which holds the key, signs it.
+    asked = app_client.post(f"/api/units/{code}/certificate", headers=household)
+    assert asked.status_code == 202, asked.text
+    assert (asked.json()["kind"], asked.json()["status"]) == ("recycling", "requested")
+    assert re.fullmatch(r"CT[0-9A-Z]{16}", asked.json()["code"])
+    pending = app_client.get(asked.json()["certificate_url"])
+    assert (pending.status_code, pending.json()["code"]) == (409, "custody.certificate_pending")
+    waiting = app_client.get(urlsplit(asked.json()["verify_url"]).path)
+    assert waiting.status_code == 202
+    assert 'id="certificate-pending"' in waiting.text
+    assert '<meta http-equiv="refresh" content="3">' in waiting.text
+    session.expire_all()
+    assert sign_requests(session, now=clock.now()) == 1
+    session.commit()
+    again = app_client.post(f"/api/units/{code}/certificate", headers=household)
+    assert (again.status_code, again.json()["status"]) == (200, "issued")
+    assert again.json()["code"] == asked.json()["code"]  # issued once
+    certificate = app_client.get(asked.json()["certificate_url"]).json()["certificate"]
     assert certificate["valid"] is True
     assert certificate["kind"] == "recycling"
-    assert re.fullmatch(r"CT[0-9A-Z]{16}", certificate["code"])
-    again = app_client.post(f"/api/units/{code}/certificate", headers=household)
-    assert again.json()["code"] == certificate["code"]  # issued once
 
     # The PDF needs no login; its QR code is the code of the verification URL.
     pdf = app_client.get(urlsplit(certificate["pdf_url"]).path)
@@ -175,9 +190,17 @@ def test_a_plant_records_a_phones_data_wipe_and_the_household_tracks_it_by_recei
         )
         assert (early.status_code, early.json()["code"]) == (422, "custody.invalid_wipe")
 
-    wiped = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
-    assert wiped.status_code == 201, wiped.text
-    assert (wiped.json()["kind"], wiped.json()["method"], wiped.json()["valid"]) == (
+    asked = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
+    assert (asked.status_code, asked.json()["status"]) == (202, "requested"), asked.text
+    twice_asked = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
+    assert (twice_asked.status_code, twice_asked.json()["code"]) == (409, "custody.already_wiped")
+    session.expire_all()
+    assert sign_requests(session, now=clock.now()) == 1
+    session.commit()
+    wiped = app_client.get(asked.json()["certificate_url"])
+    assert wiped.status_code == 200, wiped.text
+    certified = wiped.json()["certificate"]
+    assert (certified["kind"], certified["method"], certified["valid"]) == (
         "data_wipe",
         "crypto_erase",
         True,
@@ -207,7 +230,7 @@ def test_a_plant_records_a_phones_data_wipe_and_the_household_tracks_it_by_recei
     page = app_client.get(urlsplit(receipt.json()["lookup_url"]).path)
     assert page.status_code == 200
     assert "BADGE-0042" not in page.text  # the wipe's details are on the certificate's page
-    assert f"/verify/{wiped.json()['code']}" in page.text
+    assert f"/verify/{certified['code']}" in page.text
     for personal in (CONTACT_NAME, CONTACT_PHONE, ADDRESS):
         assert personal not in page.text
     assert app_client.get("/track/RCZZZZZZZZZZZZ").status_code == 404
@@ -272,3 +295,28 @@ def test_a_collector_reserves_codes_prints_labels_and_syncs_a_door_collection(
     assert [(b["size"], b["used"]) for b in listed] == [(22, 1)]
     empty = app_client.post("/api/sync", headers=collector, json={"records": []})
     assert empty.status_code == 422
+
+
+def test_the_web_verifies_with_the_configured_public_key_and_holds_no_private_key(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    session: Session,
+    clock: FrozenClock,
+) -> None:
+    # A web process given only a public key — here another one than the worker signs with.
+    other = custody.Signer.from_seed(bytes(range(32))).public_key
+    web = create_app(settings.model_copy(update={"custody_public_key": other.base64}), clock=clock)
+    web.state.session_factory = session_factory
+    web.state.single_write_sessions = None
+    world = build_world(session, now=clock.now())
+    code = _dismantled_from_a_pickup(session, world, clock)
+    certificate = certify(session, actor=world.household_a, unit_code=code, now=clock.now())
+    session.commit()
+    with TestClient(web, base_url="http://testserver") as client:
+        published = client.get("/api/custody/public-key").json()
+        assert (published["public_key"], published["key_id"]) == (other.base64, other.key_id)
+        verified = client.get(f"/api/certificates/{certificate.code}").json()
+        assert (verified["certificate"]["valid"], verified["certificate"]["problem"]) == (
+            False,
+            "signature",
+        )

@@ -17,6 +17,8 @@ from ewaste.custody.public import check_certificate
 from ewaste.custody.repository import ReservationRepository
 from ewaste.identity import MissingPermission
 from ewaste.kernel.errors import InvalidInput
+from tests.certificates import certify
+from tests.certificates import wipe as signed_wipe
 from tests.conftest import T0
 from tests.factories import World, build_world
 from tests.integration.compliance.claim_helpers import dismantled_unit, received_unit
@@ -40,9 +42,7 @@ def test_a_changed_certificate_or_another_key_does_not_verify(
     session: Session, world: World
 ) -> None:
     code = dismantled_unit(session, world, "tv_flat", T0)
-    certificate = custody.issue_recycling_certificate(
-        session, actor=world.household_a, unit_code=code, signer=SIGNER, now=T0
-    )
+    certificate = certify(session, actor=world.household_a, unit_code=code, signer=SIGNER, now=T0)
     assert _verify(session, certificate.code) == ""
     assert _verify(session, certificate.code, OTHER_KEY) == "signature"
     # The table is append-only; an attacker with database access lifts the guard first.
@@ -62,12 +62,8 @@ def test_a_certificate_anchored_on_another_units_event_does_not_verify(
 ) -> None:
     mine = dismantled_unit(session, world, "tv_flat", T0)
     theirs = dismantled_unit(session, world, "tv_flat", T0)
-    certificate = custody.issue_recycling_certificate(
-        session, actor=world.household_a, unit_code=mine, signer=SIGNER, now=T0
-    )
-    other = custody.issue_recycling_certificate(
-        session, actor=world.household_a, unit_code=theirs, signer=SIGNER, now=T0
-    )
+    certificate = certify(session, actor=world.household_a, unit_code=mine, signer=SIGNER, now=T0)
+    other = certify(session, actor=world.household_a, unit_code=theirs, signer=SIGNER, now=T0)
     unit = custody.units_by_codes(session, [mine])[0]
     fake = Certificate(
         **{
@@ -115,11 +111,10 @@ def test_data_wipes_are_refused_clearly_and_change_nothing(session: Session, wor
             "method": "overwrite",
             "operator_ref": "WS-3",
             "wiped_at": later,
-            "signer": SIGNER,
             "now": later,
         }
         values.update(changes)
-        return custody.record_data_wipe(session, **values)  # type: ignore[arg-type]
+        return signed_wipe(session, signer=SIGNER, **values)
 
     with pytest.raises(MissingPermission):
         wipe(actor=world.collector_a)

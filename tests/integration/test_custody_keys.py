@@ -15,6 +15,7 @@ from ewaste import custody
 from ewaste.custody.chain import FaultReason, checkpoint_message
 from ewaste.custody.models import CustodyCheckpoint, CustodySigningKey
 from ewaste.kernel.quantities import Mass
+from tests.certificates import certify
 from tests.conftest import T0
 from tests.factories import World, build_world
 from tests.integration.compliance.claim_helpers import dismantled_unit
@@ -249,15 +250,11 @@ def test_certificates_signed_with_an_old_key_still_verify_after_a_rotation(
 ) -> None:
     first = dismantled_unit(session, world, "tv_flat", T0)
     second = dismantled_unit(session, world, "tv_flat", T0)
-    old_certificate = custody.issue_recycling_certificate(
-        session, actor=world.household_a, unit_code=first, signer=OLD, now=T0
-    )
+    old_certificate = certify(session, actor=world.household_a, unit_code=first, signer=OLD, now=T0)
     custody.rotate_signing_key(session, current=OLD, new=NEW, now=T0 + timedelta(minutes=1))
     with pytest.raises(custody.SigningKeyNotCurrent):
-        custody.issue_recycling_certificate(
-            session, actor=world.household_a, unit_code=second, signer=OLD, now=T0
-        )
-    new_certificate = custody.issue_recycling_certificate(
+        certify(session, actor=world.household_a, unit_code=second, signer=OLD, now=T0)
+    new_certificate = certify(
         session, actor=world.household_a, unit_code=second, signer=NEW, now=T0
     )
     for code in (old_certificate.code, new_certificate.code):
@@ -286,9 +283,7 @@ def test_certificates_and_key_records_are_append_only(
     session: Session, world: World, table: str, statement: str
 ) -> None:
     code = dismantled_unit(session, world, "tv_flat", T0)
-    custody.issue_recycling_certificate(
-        session, actor=world.household_a, unit_code=code, signer=OLD, now=T0
-    )
+    certify(session, actor=world.household_a, unit_code=code, signer=OLD, now=T0)
     custody.rotate_signing_key(session, current=OLD, new=NEW, now=T0 + timedelta(minutes=1))
     custody.revoke_signing_key(
         session,

@@ -24,8 +24,8 @@ def test_production_needs_a_secure_cookie() -> None:
         Settings(env="production", secret_key="x" * 40, session_cookie_secure=False)
 
 
-def test_production_needs_a_custody_signing_key() -> None:
-    with pytest.raises(ValidationError, match="EWASTE_CUSTODY_SIGNING_KEY"):
+def test_production_needs_a_custody_key() -> None:
+    with pytest.raises(ValidationError, match="EWASTE_CUSTODY_PUBLIC_KEY"):
         Settings(env="production", secret_key="x" * 40, session_cookie_secure=True)
 
 
@@ -37,3 +37,13 @@ def test_production_with_a_real_secret_secure_cookie_and_signing_key_is_accepted
         custody_signing_key="/etc/ewaste/custody-ed25519.pem",
     )
     assert settings.session_cookie_secure
+
+
+def test_a_production_web_needs_only_the_public_key() -> None:
+    settings = Settings(
+        env="production",
+        secret_key="x" * 40,
+        session_cookie_secure=True,
+        custody_public_key="A" * 43 + "=",
+    )
+    assert settings.custody_signing_key == ""

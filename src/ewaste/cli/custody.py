@@ -45,10 +45,10 @@ def verify(
     does not fit. Exits 0 when intact and 3 when tampered with."""
     settings = Settings()
     try:
-        key = (
-            custody.PublicKey.from_base64(public_key)
-            if public_key
-            else _signer(settings).public_key
+        key = custody.trusted_key(
+            public_key or settings.custody_public_key,
+            settings.custody_signing_key,
+            env=settings.env,
         )
     except custody.InvalidSigningKey as error:
         typer.echo(f"error[custody.invalid_public_key]: {error}", err=True)

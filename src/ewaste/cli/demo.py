@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +76,26 @@ def demo(
         )
     _print_summary(summary)
     if not no_serve:
-        serve_app(settings, port=port or settings.port)
+        with _worker_beside(settings):
+            serve_app(settings, port=port or settings.port)
+
+
+@contextmanager
+def _worker_beside(settings: Settings) -> Iterator[None]:
+    """`ewaste worker` in a child process while the site is served, as in production: it
+    signs the certificates households ask for (the web holds no signing key), closes
+    auctions, expires offers and quotes. Stopped with the site."""
+    env = {**os.environ, "EWASTE_DATABASE_URL": settings.database_url}
+    child = subprocess.Popen([sys.executable, "-m", "ewaste.cli", "worker"], env=env)
+    console.print(f"worker running beside the site (pid {child.pid})")
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def _print_logins(city: demo_city.City) -> None:

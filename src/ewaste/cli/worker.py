@@ -8,6 +8,7 @@ from types import FrameType
 
 import typer
 
+from ewaste import custody
 from ewaste.cli.context import session_factory
 from ewaste.config import Settings
 from ewaste.kernel.clock import SystemClock
@@ -19,7 +20,13 @@ def worker(
     interval: float = typer.Option(5.0, min=0.1, help="Seconds between rounds."),
 ) -> None:
     """Run due jobs: expire old quotes and unconfirmed bookings, assign waiting pickups."""
-    factory = session_factory(Settings())
+    settings = Settings()
+    try:  # the worker signs checkpoints and certificates: refuse to start without its key
+        custody.load_signer(settings.custody_signing_key, env=settings.env)
+    except custody.InvalidSigningKey as error:
+        typer.echo(f"error[custody.invalid_signing_key]: {error}", err=True)
+        raise SystemExit(2) from error
+    factory = session_factory(settings)
     if once:
         counts = run_due_jobs(factory, SystemClock())
         typer.echo(" ".join(f"{name}={n}" for name, n in counts.items()))

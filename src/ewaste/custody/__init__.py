@@ -6,6 +6,7 @@ from ewaste.custody.certificate_rules import (
     AlreadyWiped,
     CertificateKind,
     CertificateNotFound,
+    CertificatePending,
     InvalidWipe,
     NotDataBearing,
     NotYetRecycled,
@@ -13,10 +14,12 @@ from ewaste.custody.certificate_rules import (
     WipeMethod,
 )
 from ewaste.custody.certificates import (
-    issue_recycling_certificate,
+    CertificateState,
+    issue_requested_certificates,
     lookup_receipt,
     receipt_code_of,
     record_data_wipe,
+    request_recycling_certificate,
     verify_certificate,
 )
 from ewaste.custody.chain import ChainFault, FaultReason
@@ -89,7 +92,13 @@ from ewaste.custody.services import (
     tag_unit,
     trace_unit,
 )
-from ewaste.custody.signing import InvalidSigningKey, PublicKey, Signer, load_signer
+from ewaste.custody.signing import (
+    InvalidSigningKey,
+    PublicKey,
+    Signer,
+    load_signer,
+    trusted_key,
+)
 from ewaste.custody.trace import (
     TraceStep,
     UnitTrace,
@@ -106,6 +115,8 @@ __all__ = [
     "CertificateCheck",
     "CertificateKind",
     "CertificateNotFound",
+    "CertificatePending",
+    "CertificateState",
     "ChainFault",
     "ChainReport",
     "ChainStatus",
@@ -164,7 +175,7 @@ __all__ = [
     "correct_event",
     "hand_over",
     "held_load_by_holder",
-    "issue_recycling_certificate",
+    "issue_requested_certificates",
     "key_ring",
     "key_uses",
     "label_sheet_pdf",
@@ -175,12 +186,14 @@ __all__ = [
     "qr_code",
     "receipt_code_of",
     "record_data_wipe",
+    "request_recycling_certificate",
     "reserve_unit_codes",
     "revoke_signing_key",
     "rotate_signing_key",
     "sign_checkpoint",
     "tag_unit",
     "trace_unit",
+    "trusted_key",
     "unit_trace",
     "units_and_grams_by_category",
     "units_by_codes",

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final
 
-from ewaste.kernel.errors import Conflict, InvalidInput, NotFound
+from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 
 
 class CertificateKind(StrEnum):
@@ -59,6 +59,55 @@ class ReceiptNotFound(NotFound):
 
     code = "custody.receipt_not_found"
     message = "Receipt {receipt_code!r} not found."
+
+
+class RequestStatus(StrEnum):
+    """Where a certificate request stands: the worker signs it (issued) or finds that the
+    chain does not support it (refused); a refused one may be asked for again."""
+
+    REQUESTED = "requested"
+    ISSUED = "issued"
+    REFUSED = "refused"
+
+
+class RequestEvent(StrEnum):
+    """What can happen to a certificate request."""
+
+    ISSUE = "issue"
+    REFUSE = "refuse"
+    ASK_AGAIN = "ask_again"
+
+
+REQUEST_TRANSITIONS: Final[dict[tuple[RequestStatus, RequestEvent], RequestStatus]] = {
+    (RequestStatus.REQUESTED, RequestEvent.ISSUE): RequestStatus.ISSUED,
+    (RequestStatus.REQUESTED, RequestEvent.REFUSE): RequestStatus.REFUSED,
+    (RequestStatus.REFUSED, RequestEvent.ASK_AGAIN): RequestStatus.REQUESTED,
+}
+
+
+class RequestSettled(IllegalTransition):
+    """A certificate request moved in a way its state table does not allow."""
+
+    code = "custody.certificate_request_settled"
+    message = "Certificate request {certificate_code} is {status}."
+
+
+def next_request_status(
+    certificate_code: str, status: RequestStatus, event: RequestEvent
+) -> RequestStatus:
+    """The status after `event`; RequestSettled when the table has no such move."""
+    after = REQUEST_TRANSITIONS.get((status, event))
+    if after is None:
+        raise RequestSettled(certificate_code=certificate_code, status=status.value)
+    return after
+
+
+class CertificatePending(Conflict):
+    """A certificate asked for and not yet signed: only the worker holds the signing key
+    (docs/adr/0016), and it signs requests within seconds."""
+
+    code = "custody.certificate_pending"
+    message = "Certificate {certificate_code} is being issued; try again in a few seconds."
 
 
 class NotYetRecycled(Conflict):

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ewaste.custody.certificate_rules import RequestEvent, RequestStatus, next_request_status
 from ewaste.custody.rules import HandoverKind, UnitStatus, holder_after, next_unit_status
 from ewaste.db.base import Base
 from ewaste.db.types import UTCDateTime
@@ -199,6 +200,44 @@ class UnitReceipt(Base):
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
+
+
+class CertificateRequest(Base):
+    """A certificate asked for (by a household, a plant, an auditor) and what became of it.
+
+    The web records requests; only the worker, which holds the signing key, signs them
+    (docs/adr/0016), each after checking it against the chain again: `requested` until
+    then, `issued` (the certificate has this `code`) or `refused` with the reason (the
+    chain does not support it). One request per unit and kind, like certificates.
+    """
+
+    __tablename__ = "certificate_request"
+    __table_args__ = (
+        CheckConstraint("kind IN ('recycling', 'data_wipe')", name="kind_known"),
+        CheckConstraint("status IN ('requested', 'issued', 'refused')", name="status_known"),
+        UniqueConstraint("unit_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    performed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When the data was wiped (data wipe); recycling takes it from the dismantling."""
+    method: Mapped[str] = mapped_column(String(20), default="")
+    operator_ref: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(10), default="requested", index=True)
+    refusal: Mapped[str] = mapped_column(String(200), default="")
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    def apply(self, event: RequestEvent, *, now: datetime, refusal: str = "") -> None:
+        """Move along the request's state table (RequestSettled if it may not)."""
+        self.status = next_request_status(self.code, RequestStatus(self.status), event).value
+        self.refusal = refusal
+        self.settled_at = None if event is RequestEvent.ASK_AGAIN else now
 
 
 class Certificate(Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ewaste.custody.chain import CHAIN_FIELDS, GENESIS_HASH, ChainRow, event_hash
 from ewaste.custody.models import (
     Certificate,
+    CertificateRequest,
     CustodyCheckpoint,
     CustodyEvent,
     CustodyKeyRevocation,
@@ -22,6 +23,7 @@ from ewaste.custody.models import (
     UnitCodeBlock,
     UnitReceipt,
 )
+from ewaste.db.session import is_sqlite
 
 CHAIN_LOCK_KEY: Final = 0x6577_6173_7465_01  # "ewaste" + 1: pg_advisory_xact_lock's key
 """The advisory lock that serialises appends to the custody chain on PostgreSQL."""
@@ -392,6 +394,35 @@ class ReservationRepository:
         """Store a certificate (never updates one)."""
         self._session.add(certificate)
         self._session.flush()
+
+    def certificate_request(self, unit_id: int, kind: str) -> CertificateRequest | None:
+        """The unit's request for a certificate of this kind, if any."""
+        stmt = select(CertificateRequest).where(
+            CertificateRequest.unit_id == unit_id, CertificateRequest.kind == kind
+        )
+        return self._session.scalars(stmt).one_or_none()
+
+    def certificate_request_by_code(self, code: str) -> CertificateRequest | None:
+        """The request whose certificate will have (or has) this id, if any."""
+        stmt = select(CertificateRequest).where(CertificateRequest.code == code)
+        return self._session.scalars(stmt).one_or_none()
+
+    def add_certificate_request(self, request: CertificateRequest) -> None:
+        """Store a new request."""
+        self._session.add(request)
+        self._session.flush()
+
+    def claim_certificate_requests(self, *, limit: int) -> Sequence[CertificateRequest]:
+        """Requests still to be signed, oldest first, locked against other workers."""
+        stmt = (
+            select(CertificateRequest)
+            .where(CertificateRequest.status == "requested")
+            .order_by(CertificateRequest.id)
+            .limit(limit)
+        )
+        if not is_sqlite(self._session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return self._session.scalars(stmt).all()
 
     def latest_event(self, unit_id: int) -> CustodyEvent | None:
         """The unit's latest custody event (highest seq), if any."""

@@ -3,9 +3,11 @@
 The private key comes from `EWASTE_CUSTODY_SIGNING_KEY`: the path of a PEM file (PKCS #8,
 as `openssl genpkey -algorithm ed25519` writes it) or the base64 of a 32-byte seed. When
 it is empty outside production, a fixed development key is used and a warning logged:
-anybody can sign with that key, so its checkpoints prove nothing (Settings refuses an
-empty key in production). The public key is published as base64 of its 32 raw bytes;
-its key id is the first 16 hex digits of the SHA-256 of those bytes.
+anybody can sign with that key, so its checkpoints prove nothing (refused in production).
+Processes that only verify take the public key alone (`EWASTE_CUSTODY_PUBLIC_KEY`,
+`trusted_key`): in production only the worker, which signs, holds the private key. The
+public key is published as base64 of its 32 raw bytes; its key id is the first 16 hex
+digits of the SHA-256 of those bytes.
 """
 
 from __future__ import annotations
@@ -100,6 +102,15 @@ class Signer:
     def from_seed(cls, seed: bytes, *, development: bool = False) -> Signer:
         """A signer from a 32-byte seed."""
         return cls(Ed25519PrivateKey.from_private_bytes(seed), development=development)
+
+
+def trusted_key(public_setting: str, signing_setting: str, *, env: str) -> PublicKey:
+    """The public key verifiers trust: `EWASTE_CUSTODY_PUBLIC_KEY` (base64) when set, else
+    the public half of `EWASTE_CUSTODY_SIGNING_KEY` (`load_signer`'s rules). A process that
+    only verifies — the web — needs no private key. Raises InvalidSigningKey."""
+    if public_setting.strip():
+        return PublicKey.from_base64(public_setting.strip())
+    return load_signer(signing_setting, env=env).public_key
 
 
 def load_signer(setting: str, *, env: str) -> Signer:

@@ -402,7 +402,8 @@ def _certify(
     dismantled: list[tuple[str, int]],
     report: Progress,
 ) -> int:
-    """Each household asks for the certificate of recycling of its dismantled units.
+    """Each household asks for the certificate of recycling of its dismantled units; then
+    the worker signs them (it holds the signing key; the web does not).
 
     One transaction per household, as one visit to its unit pages would be."""
     signer = custody.load_signer(settings.custody_signing_key, env=settings.env)
@@ -410,20 +411,22 @@ def _certify(
     by_household: dict[int, list[str]] = defaultdict(list)
     for code, household_id in dismantled:
         by_household[household_id].append(code)
-    issued = 0
     for done, (household_id, codes) in enumerate(sorted(by_household.items()), start=1):
         with transaction(factory) as session:
             for code in codes:
-                custody.issue_recycling_certificate(
-                    session,
-                    actor=households[household_id],
-                    unit_code=code,
-                    signer=signer,
-                    now=clock.now(),
+                custody.request_recycling_certificate(
+                    session, actor=households[household_id], unit_code=code, now=clock.now()
                 )
-                issued += 1
         report("certificates of recycling", done, len(by_household))
-    return issued
+    issued = 0
+    while True:
+        with transaction(factory) as session:
+            signed = custody.issue_requested_certificates(
+                session, signer=signer, now=clock.now(), limit=500
+            )
+        issued += signed
+        if signed < 500:
+            return issued
 
 
 def _random_item(code: str, rng: random.Random, brands: tuple[str, ...]) -> pricing.ItemRequest:

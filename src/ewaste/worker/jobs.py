@@ -141,6 +141,14 @@ def _checkpoint_custody(session: Session, now: datetime, limit: int) -> int:
     return int(custody.checkpoint_if_due(session, signer=signer, now=now) is not None)
 
 
+def _issue_certificates(session: Session, now: datetime, limit: int) -> int:
+    # Certificates asked for on the web, claimed with SKIP LOCKED and signed (or refused)
+    # once each: the worker is the one process that holds the signing key (docs/adr/0016).
+    settings = Settings()
+    signer = _custody_signer(settings.custody_signing_key, settings.env)
+    return custody.issue_requested_certificates(session, signer=signer, now=now, limit=limit)
+
+
 JOBS: tuple[Job, ...] = (
     Job("expire_quotes", _expire_quotes),
     Job("expire_pickups", _expire_pickups),
@@ -148,6 +156,7 @@ JOBS: tuple[Job, ...] = (
     Job("assign_pickups", _assign_pickups),
     Job("close_auctions", _close_auctions, batch=100),
     Job("match_standing_bids", _match_standing_bids, batch=1000),
+    Job("issue_certificates", _issue_certificates, batch=100),
     Job("checkpoint_custody", _checkpoint_custody, batch=1),
     Job("score_credit", _score_credit, batch=200),
     Job("release_settlements", _release_settlements, batch=200),

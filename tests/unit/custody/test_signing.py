@@ -10,7 +10,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ewaste.custody.signing import InvalidSigningKey, PublicKey, Signer, load_signer
+from ewaste.custody.signing import (
+    InvalidSigningKey,
+    PublicKey,
+    Signer,
+    load_signer,
+    trusted_key,
+)
 
 SEED = bytes(range(32))
 
@@ -66,3 +72,18 @@ def test_no_key_means_the_development_key_with_a_warning_and_refusal_in_producti
     assert load_signer(" ", env="development").public_key == signer.public_key
     with pytest.raises(InvalidSigningKey, match="production"):
         load_signer("", env="production")
+
+
+def test_a_verifier_trusts_the_configured_public_key_and_needs_no_private_key() -> None:
+    signer = Signer.from_seed(bytes(range(32)))
+    published = signer.public_key.base64
+    seed = base64.b64encode(bytes(range(32))).decode()
+    # The web in production: the public key alone, no signing key.
+    assert trusted_key(published, "", env="production") == signer.public_key
+    # Without it, the public half of the signing key (a worker, a development machine).
+    assert trusted_key("", seed, env="production") == signer.public_key
+    assert trusted_key("  ", "", env="test") == load_signer("", env="test").public_key
+    with pytest.raises(InvalidSigningKey):
+        trusted_key("not base64!", "", env="production")
+    with pytest.raises(InvalidSigningKey):
+        trusted_key("", "", env="production")

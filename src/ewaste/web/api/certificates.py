@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -13,22 +12,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy.orm import Session
 
 from ewaste import custody, fieldsync
-from ewaste.config import Settings
 from ewaste.web.api.schemas import BodyId, Grams, PathId
 from ewaste.web.context import RequestContext, api_context, public_session
+from ewaste.web.custody_key import trusted_key
 from ewaste.web.throttle import limit_lookup
 
 router = APIRouter(tags=["unit codes and certificates"])
-
-
-@cache
-def _signer(setting: str, env: str) -> custody.Signer:
-    return custody.load_signer(setting, env=env)
-
-
-def custody_signer(settings: Settings) -> custody.Signer:
-    """The custody Ed25519 signer for these settings (loaded once per process)."""
-    return _signer(settings.custody_signing_key, settings.env)
 
 
 # --- reserved codes -------------------------------------------------------------------------
@@ -335,52 +324,78 @@ def public_unit_out(request: Request, unit: custody.PublicUnit) -> PublicUnitOut
     )
 
 
-def _certificate_reply(
-    request: Request, ctx: RequestContext, certificate_code: str
-) -> CertificateOut:
-    key = custody_signer(ctx.settings).public_key
-    check, _ = custody.verify_certificate(
-        ctx.session, certificate_code=certificate_code, public_key=key
+class CertificateRequestOut(BaseModel):
+    """A certificate asked for. The worker — the one process that holds the signing key —
+    signs it within seconds: until then `status` is "requested" and `certificate_url`
+    answers 409 `custody.certificate_pending`; then "issued" (or "refused", with the
+    reason, when the chain does not support it)."""
+
+    code: str
+    kind: Literal["recycling", "data_wipe"]
+    unit_code: str
+    status: Literal["requested", "issued", "refused"]
+    refusal: str
+    certificate_url: str
+    verify_url: str
+
+
+def _request_reply(
+    request: Request, response: Response, state: custody.CertificateState
+) -> CertificateRequestOut:
+    response.status_code = 200 if state.status == "issued" else 202
+    return CertificateRequestOut(
+        code=state.code,
+        kind=state.kind,
+        unit_code=state.unit_code,
+        status=state.status,
+        refusal=state.refusal,
+        certificate_url=str(
+            request.url_for("verify_certificate", certificate_code=state.code).path
+        ),
+        verify_url=str(request.url_for("public_certificate", certificate_code=state.code)),
     )
-    return certificate_out(request, check)
 
 
-@router.post("/units/{unit_code}/certificate", response_model=CertificateOut)
-def issue_recycling_certificate(
-    unit_code: str, request: Request, ctx: RequestContext = Depends(api_context, scope="function")
-) -> CertificateOut:
-    """The certificate of recycling of a dismantled unit the caller may see (issued on the
-    first call, the same one after)."""
-    certificate = custody.issue_recycling_certificate(
-        ctx.session,
-        actor=ctx.actor,
-        unit_code=unit_code,
-        signer=custody_signer(ctx.settings),
-        now=ctx.now,
+@router.post(
+    "/units/{unit_code}/certificate",
+    response_model=CertificateRequestOut,
+    status_code=202,
+    responses={200: {"description": "Issued before: the same certificate."}},
+)
+def request_recycling_certificate(
+    unit_code: str,
+    request: Request,
+    response: Response,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> CertificateRequestOut:
+    """Ask for the certificate of recycling of a dismantled unit the caller may see: 202
+    while the worker signs it, 200 once issued (the same certificate every time)."""
+    state = custody.request_recycling_certificate(
+        ctx.session, actor=ctx.actor, unit_code=unit_code, now=ctx.now
     )
-    return _certificate_reply(request, ctx, certificate.code)
+    return _request_reply(request, response, state)
 
 
-@router.post("/units/{unit_code}/data-wipe", response_model=CertificateOut, status_code=201)
+@router.post("/units/{unit_code}/data-wipe", response_model=CertificateRequestOut, status_code=202)
 def record_data_wipe(
     unit_code: str,
     body: WipeIn,
     request: Request,
+    response: Response,
     ctx: RequestContext = Depends(api_context, scope="function"),
-) -> CertificateOut:
+) -> CertificateRequestOut:
     """Record the data wipe of a phone or computer the caller's plant or station holds, and
-    issue its signed data-wipe certificate."""
-    certificate = custody.record_data_wipe(
+    ask for its data-wipe certificate (signed by the worker within seconds)."""
+    state = custody.record_data_wipe(
         ctx.session,
         actor=ctx.actor,
         unit_code=unit_code,
         method=body.method,
         operator_ref=body.operator_ref,
         wiped_at=body.wiped_at,
-        signer=custody_signer(ctx.settings),
         now=ctx.now,
     )
-    return _certificate_reply(request, ctx, certificate.code)
+    return _request_reply(request, response, state)
 
 
 @router.get("/units/{unit_code}/receipt", response_model=ReceiptOut)
@@ -407,7 +422,7 @@ def verify_certificate(
 ) -> VerificationOut:
     """Public, no login: a certificate, whether it verifies, and its unit's chain without
     personal data. The id is unguessable (80 random bits)."""
-    key = custody_signer(request.app.state.settings).public_key
+    key = trusted_key(request.app.state.settings)
     check, unit = custody.verify_certificate(
         session, certificate_code=certificate_code, public_key=key
     )
@@ -427,7 +442,7 @@ def certificate_pdf(
     certificate_code: str, request: Request, session: Session = Depends(public_session)
 ) -> Response:
     """Public, no login: the certificate as PDF; its QR code opens the public page."""
-    key = custody_signer(request.app.state.settings).public_key
+    key = trusted_key(request.app.state.settings)
     check, unit = custody.verify_certificate(
         session, certificate_code=certificate_code, public_key=key
     )
@@ -449,6 +464,6 @@ def track_receipt(
 ) -> PublicUnitOut:
     """Public, no login: "where did my item go?" by the household's receipt code (60 random
     bits): the chain without personal data, and its certificates."""
-    key = custody_signer(request.app.state.settings).public_key
+    key = trusted_key(request.app.state.settings)
     unit = custody.lookup_receipt(session, receipt_code=receipt_code, public_key=key)
     return public_unit_out(request, unit)

@@ -4,7 +4,6 @@ plant, and the verification of the tamper-evident custody log with its signing k
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -16,6 +15,7 @@ from ewaste.kernel.geo import GeoPoint
 from ewaste.kernel.quantities import Mass
 from ewaste.web.api.schemas import Grams, PathId, PointIn
 from ewaste.web.context import RequestContext, api_context, public_session
+from ewaste.web.custody_key import trusted_key
 
 router = APIRouter(tags=["units"])
 
@@ -263,11 +263,6 @@ class PublicKeyOut(BaseModel):
     key_id: str
 
 
-@cache
-def _custody_signer(setting: str, env: str) -> custody.Signer:
-    return custody.load_signer(setting, env=env)
-
-
 @router.get("/custody/verify", response_model=CustodyVerificationOut)
 def verify_custody_log(
     ctx: RequestContext = Depends(api_context, scope="function"),
@@ -275,7 +270,7 @@ def verify_custody_log(
     """Check the whole custody hash chain and every signed checkpoint (operators and
     regulators); names the first event that does not fit. Reads every event: seconds for
     millions."""
-    key = _custody_signer(ctx.settings.custody_signing_key, ctx.settings.env).public_key
+    key = trusted_key(ctx.settings)
     report = custody.verify_custody_log(ctx.session, actor=ctx.actor, public_key=key)
     fault = report.fault
     return CustodyVerificationOut(
@@ -303,7 +298,7 @@ def verify_custody_log(
 def custody_public_key(request: Request) -> PublicKeyOut:
     """The published key (base64 of the 32 raw bytes) anybody can check checkpoints with."""
     settings = request.app.state.settings
-    key = _custody_signer(settings.custody_signing_key, settings.env).public_key
+    key = trusted_key(settings)
     return PublicKeyOut(algorithm="Ed25519", public_key=key.base64, key_id=key.key_id)
 
 
@@ -321,7 +316,7 @@ def custody_signing_keys(
     """The published signing keys (the configured one and those linked to it by signed
     rotations), with their status; no login needed, like the public key."""
     settings = request.app.state.settings
-    key = _custody_signer(settings.custody_signing_key, settings.env).public_key
+    key = trusted_key(settings)
     ring = custody.key_ring(session, pinned=key)
     uses = custody.key_uses(session, ring)
     return SigningKeysOut(

@@ -10,14 +10,17 @@ from starlette.responses import Response
 
 from ewaste import custody
 from ewaste.kernel.errors import DomainError
-from ewaste.web.api.certificates import custody_signer
 from ewaste.web.context import public_session, settings
+from ewaste.web.custody_key import trusted_key
 from ewaste.web.errors import status_for
 from ewaste.web.pages.i18n import translate_error
 from ewaste.web.pages.rendering import category_names, language, render, see_other, translations
 from ewaste.web.throttle import limit_lookup
 
 router = APIRouter(include_in_schema=False)
+
+PENDING_REFRESH_SECONDS = 3
+"""How often the page of a certificate still being signed reloads itself."""
 
 
 @router.get("/track", name="public_track_form")
@@ -33,7 +36,7 @@ def track(
     request: Request, receipt_code: str, session: Session = Depends(public_session)
 ) -> Response:
     """The public chain of the unit with this receipt code; 404 with the form otherwise."""
-    key = custody_signer(settings(request)).public_key
+    key = trusted_key(settings(request))
     try:
         limit_lookup(request)
         unit = custody.lookup_receipt(session, receipt_code=receipt_code, public_key=key)
@@ -47,11 +50,24 @@ def verify(
     request: Request, certificate_code: str, session: Session = Depends(public_session)
 ) -> Response:
     """A certificate (valid or not, and why) and its unit's public chain."""
-    key = custody_signer(settings(request)).public_key
+    key = trusted_key(settings(request))
     try:
         limit_lookup(request)
         check, unit = custody.verify_certificate(
             session, certificate_code=certificate_code, public_key=key
+        )
+    except custody.CertificatePending:
+        # Asked for a moment ago: the worker signs it within seconds; the page reloads.
+        return render(
+            request,
+            "public_chain.html",
+            status=202,
+            mode="verify",
+            unit=None,
+            check=None,
+            error=None,
+            pending=True,
+            refresh_seconds=PENDING_REFRESH_SECONDS,
         )
     except DomainError as err:
         return _refused(request, err, mode="verify")

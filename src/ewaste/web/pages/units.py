@@ -8,7 +8,6 @@ from starlette.responses import Response
 
 from ewaste import custody
 from ewaste.kernel.errors import DomainError
-from ewaste.web.api.certificates import custody_signer
 from ewaste.web.context import RequestContext
 from ewaste.web.errors import status_for
 from ewaste.web.pages import csrf
@@ -64,14 +63,11 @@ def unit_certificate(
     form: FormData = Depends(csrf.checked_form),
     ctx: RequestContext = Depends(page_context),
 ) -> Response:
-    """Issue (or find) the unit's certificate of recycling and open its public page."""
+    """Ask for (or find) the unit's certificate of recycling and open its public page,
+    which says it is being issued until the worker has signed it."""
     try:
-        certificate = custody.issue_recycling_certificate(
-            ctx.session,
-            actor=ctx.actor,
-            unit_code=unit_code,
-            signer=custody_signer(ctx.settings),
-            now=ctx.now,
+        certificate = custody.request_recycling_certificate(
+            ctx.session, actor=ctx.actor, unit_code=unit_code, now=ctx.now
         )
     except DomainError as err:
         ctx.session.rollback()
