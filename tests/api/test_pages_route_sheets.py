@@ -3,6 +3,7 @@ a link to each sheet, and nobody else's."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -68,6 +69,34 @@ def test_a_collector_opens_its_own_sheet_but_not_anothers(
     assert "当天没有上门订单" in own.text
     other = app_client.get(f"/collectors/{world.collector_b.organisation_id}/route")
     assert other.status_code == 404
+
+
+def test_an_open_sheet_learns_that_its_stops_changed(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    first = book(session, world.household_a, now=now, starts=now + timedelta(hours=2))
+    assign_to(session, world, first.id, world.collector_a, now=now)
+    session.commit()
+    collector = world.collector_a.organisation_id
+    login_as(app_client, "col-a")
+    page = app_client.get(f"/collectors/{collector}/route").text
+    shown = re.search(r'data-version="([0-9a-f]{16})"', page)
+    assert shown is not None
+    assert f'data-url="/collectors/{collector}/route/version?day=2026-11-24"' in page
+    asked = app_client.get(f"/collectors/{collector}/route/version?day=2026-11-24")
+    assert asked.status_code == 200
+    assert asked.headers["cache-control"] == "no-store"
+    assert asked.json() == {"version": shown.group(1)}
+    clock.advance(timedelta(minutes=7))  # time passes: ETAs move, the version does not
+    assert app_client.get(f"/collectors/{collector}/route/version").json() == asked.json()
+    second = book(session, world.household_a, now=now, starts=now + timedelta(hours=3))
+    assign_to(session, world, second.id, world.collector_a, now=now)
+    session.commit()
+    changed = app_client.get(f"/collectors/{collector}/route/version").json()
+    assert changed["version"] != shown.group(1)
+    other = world.collector_b.organisation_id
+    assert app_client.get(f"/collectors/{other}/route/version").status_code == 404
 
 
 def test_a_household_has_no_routes_section_and_no_sheet(

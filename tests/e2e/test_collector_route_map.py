@@ -1,5 +1,6 @@
 """A collector opens today's route sheet: the map draws its stops in driving order (even
-with no map tiles reachable), and the table lists them in the same order."""
+with no map tiles reachable), and the table lists them in the same order; when another
+pickup is given to it, the open sheet says its stops changed."""
 
 from __future__ import annotations
 
@@ -76,6 +77,32 @@ def test_the_route_map_shows_the_stops_in_driving_order(
     expect(line).to_have_count(1)
     points = re.findall(r"[ML]", line.get_attribute("d") or "")
     assert len(points) == 5
+
+    # Another pickup is given to the collector while the sheet is open: the page notices
+    # (it asks every 30 s; the test asks now) and links to the new list.
+    notice = page.locator("#route-changed")
+    page.evaluate("window.routeWatch.check()")
+    expect(notice).to_be_hidden()
+    with transaction(live_server.sessions) as session:
+        extra = book(
+            session,
+            world.household_b,
+            now=now,
+            at=GeoPoint(FUTIAN.lat, FUTIAN.lon + 0.01),
+            starts=datetime.combine(day, time(15), CHINA_TIME).astimezone(UTC),
+            hours=1,
+            address="福田区 15 点门牌",
+        )
+        assign_to(session, world, extra.id, world.collector_a, now=now)
+    page.evaluate("window.routeWatch.check()")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("您的停靠点有变化")
+    if SHOTS is not None:
+        page.screenshot(path=str(SHOTS / "route-changed.png"), full_page=True)
+    notice.locator("a").click()
+    expect(rows).to_have_count(4)
+    expect(page.locator(f'table.route-stops tr[data-pickup="{extra.id}"]')).to_have_count(1)
+    expect(page.locator("#route-changed")).to_be_hidden()
 
 
 @pytest.mark.e2e

@@ -13,6 +13,7 @@ that order at the vehicle's average speed, with each pickup's own time at the do
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -75,6 +76,16 @@ class RouteSheet:
     def late(self) -> int:
         """How many stops cannot be reached inside their window."""
         return sum(1 for s in self.stops if s.late)
+
+    @property
+    def version(self) -> str:
+        """A short fingerprint of what the collector acts on — which stops, in which order,
+        at the door, set out for, late — but not the times, which move with the clock: an
+        open sheet compares it to tell the collector that its stops changed."""
+        seen = ";".join(
+            f"{s.pickup_id}:{s.status}:{int(s.heading)}:{int(s.late)}" for s in self.stops
+        )
+        return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

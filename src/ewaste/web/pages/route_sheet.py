@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import FormData
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from ewaste import dispatch
 from ewaste.identity import Role
@@ -24,6 +24,8 @@ router = APIRouter(include_in_schema=False)
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ATTRIBUTION = "© OpenStreetMap contributors"
+WATCH_EVERY_MS = 30_000
+"""How often an open sheet asks whether its stops changed (a city plan, a new pickup)."""
 
 
 @router.get("/collectors/{collector_id}/route", name="page_route_sheet")
@@ -35,6 +37,24 @@ def route_sheet(
 ) -> Response:
     """The collector's own sheet, or any collector's for staff (404 for anyone else)."""
     return _sheet_page(request, ctx, collector_id, day or china_day(ctx.now))
+
+
+@router.get("/collectors/{collector_id}/route/version", name="page_route_sheet_version")
+def route_sheet_version(
+    collector_id: PathId,
+    day: date | None = Query(None),
+    ctx: RequestContext = Depends(page_context),
+) -> JSONResponse:
+    """The sheet's fingerprint (`RouteSheet.version`): the open page asks for it now and then
+    and tells the collector when its stops changed. Same access as the sheet."""
+    sheet = dispatch.route_sheet(
+        ctx.session,
+        actor=ctx.actor,
+        collector_id=collector_id,
+        day=day or china_day(ctx.now),
+        now=ctx.now,
+    )
+    return JSONResponse({"version": sheet.version}, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/pickups/{pickup_id}/set-out", name="page_set_out")
@@ -81,6 +101,9 @@ def _sheet_page(
         tiles=TILES,
         attribution=ATTRIBUTION,
         map_data=json.dumps(_map_data(sheet)),
+        version_url=str(request.url_for("page_route_sheet_version", collector_id=collector_id).path)
+        + f"?day={day.isoformat()}",
+        watch_ms=WATCH_EVERY_MS,
     )
 
 
