@@ -9,6 +9,7 @@ import zlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -192,8 +193,8 @@ def test_a_plant_records_a_phones_data_wipe_and_the_household_tracks_it_by_recei
 
     asked = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
     assert (asked.status_code, asked.json()["status"]) == (202, "requested"), asked.text
-    twice_asked = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
-    assert (twice_asked.status_code, twice_asked.json()["code"]) == (409, "custody.already_wiped")
+    retried = app_client.post(f"/api/units/{code}/data-wipe", headers=plant, json=body)
+    assert (retried.status_code, retried.json()["code"]) == (202, asked.json()["code"])
     session.expire_all()
     assert sign_requests(session, now=clock.now()) == 1
     session.commit()
@@ -320,3 +321,15 @@ def test_the_web_verifies_with_the_configured_public_key_and_holds_no_private_ke
             False,
             "signature",
         )
+
+
+def test_a_production_web_starts_only_with_a_public_key_that_parses(settings: Settings) -> None:
+    production = settings.model_copy(
+        update={"env": "production", "session_cookie_secure": True, "secret_key": "x" * 40}
+    )
+    with pytest.raises(custody.InvalidSigningKey, match="EWASTE_CUSTODY_PUBLIC_KEY"):
+        create_app(production)
+    with pytest.raises(custody.InvalidSigningKey):
+        create_app(production.model_copy(update={"custody_public_key": "not a key"}))
+    key = custody.Signer.from_seed(bytes(range(32))).public_key.base64
+    assert create_app(production.model_copy(update={"custody_public_key": key})) is not None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import compliance, custody
+from ewaste.custody.certificate_rules import RequestEvent
 from ewaste.custody.models import Certificate, CertificateRequest
 from ewaste.custody.repository import ReservationRepository
 from ewaste.kernel.clock import FrozenClock
@@ -156,3 +157,57 @@ def test_a_signer_that_may_not_sign_signs_nothing(session: Session, world: World
     assert certificates(session) == 0
     assert sign_requests(session, now=T0, signer=new) == 1
     assert certificates(session) == 1
+
+
+def test_a_forged_data_wipe_by_a_collector_is_refused(session: Session, world: World) -> None:
+    phone = received_unit(session, world, "mobile_phone", T0, grams=180)
+    unit = custody.units_by_codes(session, [phone])[0]
+    row = CertificateRequest(
+        code="CT" + "8" * 16,
+        kind="data_wipe",
+        unit_id=unit.id,
+        issuer_id=world.collector_a.organisation_id,  # it held the phone, but wipes nothing
+        requested_by=world.collector_a.user_id,
+        requested_at=T0 + timedelta(hours=1),
+        performed_at=T0,
+        method="overwrite",
+        operator_ref="WS-1",
+        status="requested",
+        refusal="",
+    )
+    ReservationRepository(session).add_certificate_request(row)
+    assert sign_requests(session, now=T0 + timedelta(hours=2)) == 1
+    assert (row.status, row.refusal) == ("refused", "the wiper is not a plant or a station")
+    assert certificates(session) == 0
+
+
+def test_a_refused_data_wipe_is_recorded_again_with_the_new_facts(
+    session: Session, world: World
+) -> None:
+    phone = received_unit(session, world, "mobile_phone", T0, grams=180)
+    later = T0 + timedelta(hours=1)
+    wipe = {
+        "actor": world.plant_a,
+        "unit_code": phone,
+        "method": "overwrite",
+        "operator_ref": "WS-3",
+        "wiped_at": later,
+        "now": later,
+    }
+    first = custody.record_data_wipe(session, **wipe)  # type: ignore[arg-type]
+    retry = custody.record_data_wipe(session, **wipe)  # type: ignore[arg-type]
+    assert retry == first  # a retry while it is being signed: the same request
+    row = ReservationRepository(session).certificate_request_by_code(first.code)
+    assert row is not None
+    row.apply(RequestEvent.REFUSE, now=later, refusal="the wipe names no operator")
+    again = custody.record_data_wipe(  # type: ignore[arg-type]
+        session, **{**wipe, "method": "crypto_erase", "operator_ref": "WS-4"}
+    )
+    assert (again.code, again.status) == (first.code, "requested")
+    assert sign_requests(session, now=later) == 1
+    check, _ = custody.verify_certificate(
+        session, certificate_code=first.code, public_key=DEV_SIGNER.public_key
+    )
+    assert (check.valid, check.method, check.operator_ref) == (True, "crypto_erase", "WS-4")
+    with pytest.raises(custody.AlreadyWiped):
+        custody.record_data_wipe(session, **wipe)  # type: ignore[arg-type]

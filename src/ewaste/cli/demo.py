@@ -87,7 +87,15 @@ def _worker_beside(settings: Settings) -> Iterator[None]:
     auctions, expires offers and quotes. Stopped with the site."""
     env = {**os.environ, "EWASTE_DATABASE_URL": settings.database_url}
     child = subprocess.Popen([sys.executable, "-m", "ewaste.cli", "worker"], env=env)
-    console.print(f"worker running beside the site (pid {child.pid})")
+    try:
+        child.wait(timeout=2)  # a worker that cannot start (a bad key) stops at once
+    except subprocess.TimeoutExpired:
+        console.print(f"worker running beside the site (pid {child.pid})")
+    else:
+        console.print(
+            f"[red]the worker stopped at once (exit {child.returncode}): certificates will "
+            "not be signed and auctions not closed; see its message above[/red]"
+        )
     try:
         yield
     finally:
@@ -96,6 +104,7 @@ def _worker_beside(settings: Settings) -> Iterator[None]:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
             child.kill()
+            child.wait()
 
 
 def _print_logins(city: demo_city.City) -> None:

@@ -48,7 +48,7 @@ from ewaste.custody.rules import (
     parse_prefixed_code,
 )
 from ewaste.custody.signing import PublicKey, Signer
-from ewaste.identity import Actor, Permission
+from ewaste.identity import Actor, Permission, Role, organisation_row
 from ewaste.kernel.errors import InvalidInput
 
 
@@ -129,7 +129,7 @@ def request_recycling_certificate(
     existing = _existing(repo, unit, CertificateKind.RECYCLING)
     if existing is not None:
         return CertificateState(existing.code, existing.kind, unit.code, "issued")
-    asked = repo.certificate_request(unit.id, CertificateKind.RECYCLING.value)
+    asked = repo.certificate_request(unit.id, CertificateKind.RECYCLING.value, for_update=True)
     if asked is not None and asked.status != RequestStatus.REFUSED.value:
         return _state(asked, unit)
     latest = repo.latest_event(unit.id)
@@ -175,8 +175,10 @@ def record_data_wipe(
     Raises MissingPermission (not a plant or station), InvalidUnitCode, UnitNotFound (a
     unit it never handled), WrongHolder (it does not hold the unit now), NotDataBearing,
     InvalidInput (unknown method, operator reference too long), InvalidWipe (a time in
-    the future or before the unit reached it) and AlreadyWiped. Nothing is written when
-    any of them is raised.
+    the future or before the unit reached it) and AlreadyWiped (certified, or recorded by
+    another wiper). Recording it again while it is being signed returns the first record
+    (a retry); after a refusal it is recorded again with the new facts. Nothing is written
+    when an error is raised.
     """
     if not (
         actor.can(Permission.PLANT_UNIT_DISMANTLE) or actor.can(Permission.STATION_UNIT_RECEIVE)
@@ -198,13 +200,25 @@ def record_data_wipe(
             "The operator reference (badge or workstation id) is 1 to 40 characters."
         )
     repo = ReservationRepository(session)
-    if (
-        _existing(repo, unit, CertificateKind.DATA_WIPE) is not None
-        or repo.certificate_request(unit.id, CertificateKind.DATA_WIPE.value) is not None
-    ):
+    if _existing(repo, unit, CertificateKind.DATA_WIPE) is not None:
         raise AlreadyWiped(unit_code=unit.code)
+    asked = repo.certificate_request(unit.id, CertificateKind.DATA_WIPE.value, for_update=True)
+    if asked is not None and asked.status == RequestStatus.REQUESTED.value:
+        if asked.issuer_id != actor.organisation_id:
+            raise AlreadyWiped(unit_code=unit.code)
+        return _state(asked, unit)  # a retry: the first record stands and is being signed
     held_since = repo.received_at(unit.id, actor.organisation_id)
     check_wipe_time(wiped_at=wiped_at, held_since=held_since or wiped_at, now=now)
+    if asked is not None:  # refused before: recorded again with these facts
+        asked.apply(RequestEvent.ASK_AGAIN, now=now)
+        asked.issuer_id, asked.requested_by, asked.requested_at = (
+            actor.organisation_id,
+            actor.user_id,
+            now,
+        )
+        asked.performed_at, asked.method, asked.operator_ref = wiped_at, method, operator_ref
+        session.flush()
+        return _state(asked, unit)
     return _ask(
         session,
         actor=actor,
@@ -239,6 +253,32 @@ def issue_requested_certificates(
     return len(requests)
 
 
+def _wipe_refusal(
+    session: Session, repo: ReservationRepository, request: CertificateRequest, unit: Unit
+) -> str:
+    """Why a data-wipe request may not be signed ("" when it may): the checks the web made
+    when it was recorded, made again from the database alone."""
+    issuer = organisation_row(session, request.issuer_id)
+    if issuer is None or issuer.role not in WIPERS:
+        return "the wiper is not a plant or a station"
+    if unit.category_code not in DATA_BEARING_CATEGORIES:
+        return "the unit's category holds no user data"
+    if request.method not in {m.value for m in WipeMethod}:
+        return "the wipe method is not one we certify"
+    if not 1 <= len(request.operator_ref.strip()) <= 40:
+        return "the wipe names no operator"
+    held_since = repo.received_at(unit.id, request.issuer_id)
+    if held_since is None or request.performed_at is None:
+        return "the wiper never held the unit"
+    if not held_since <= request.performed_at <= request.requested_at:
+        return "the wipe time is outside the wiper's holding of the unit"
+    return ""
+
+
+WIPERS = frozenset({Role.PLANT.value, Role.STATION.value})
+"""Who may wipe a unit's data and have it certified."""
+
+
 def _sign_request(
     session: Session,
     repo: ReservationRepository,
@@ -254,24 +294,22 @@ def _sign_request(
     kind = CertificateKind(request.kind)
     if _existing(repo, unit, kind) is not None:
         return "the unit already has a certificate of this kind"
-    latest = repo.latest_event(unit.id)
-    if latest is None:
-        return "the unit has no custody event"
     performed_at = request.performed_at
     if kind is CertificateKind.RECYCLING:
-        if not _recycled(unit, latest):
+        latest = repo.latest_event(unit.id)
+        if latest is None or not _recycled(unit, latest):
             return "the unit's chain does not end in its dismantling"
         if latest.to_id != request.issuer_id:
             return "the unit was dismantled by another plant than the request names"
         performed_at = latest.occurred_at
     else:
-        held_since = repo.received_at(unit.id, request.issuer_id)
-        if unit.category_code not in DATA_BEARING_CATEGORIES:
-            return "the unit's category holds no user data"
-        if held_since is None or performed_at is None:
-            return "the wiper never held the unit"
-        if not held_since <= performed_at <= request.requested_at:
-            return "the wipe time is outside the wiper's holding of the unit"
+        # The wipe stands on the chain as it was when it was recorded.
+        latest = repo.latest_event(unit.id, until=request.requested_at)
+        refusal = _wipe_refusal(session, repo, request, unit)
+        if refusal:
+            return refusal
+        if latest is None:
+            return "the unit has no custody event before the wipe was recorded"
     key_id = signer.public_key.key_id
     facts = CertificateFacts(
         code=request.code,

@@ -395,11 +395,16 @@ class ReservationRepository:
         self._session.add(certificate)
         self._session.flush()
 
-    def certificate_request(self, unit_id: int, kind: str) -> CertificateRequest | None:
-        """The unit's request for a certificate of this kind, if any."""
+    def certificate_request(
+        self, unit_id: int, kind: str, *, for_update: bool = False
+    ) -> CertificateRequest | None:
+        """The unit's request for a certificate of this kind, if any (locked when
+        `for_update`: a refused one is asked again by one caller at a time)."""
         stmt = select(CertificateRequest).where(
             CertificateRequest.unit_id == unit_id, CertificateRequest.kind == kind
         )
+        if for_update:
+            stmt = stmt.with_for_update()
         return self._session.scalars(stmt).one_or_none()
 
     def certificate_request_by_code(self, code: str) -> CertificateRequest | None:
@@ -424,15 +429,13 @@ class ReservationRepository:
             stmt = stmt.with_for_update(skip_locked=True)
         return self._session.scalars(stmt).all()
 
-    def latest_event(self, unit_id: int) -> CustodyEvent | None:
-        """The unit's latest custody event (highest seq), if any."""
-        stmt = (
-            select(CustodyEvent)
-            .where(CustodyEvent.unit_id == unit_id)
-            .order_by(CustodyEvent.seq.desc())
-            .limit(1)
-        )
-        return self._session.scalars(stmt).first()
+    def latest_event(self, unit_id: int, *, until: datetime | None = None) -> CustodyEvent | None:
+        """The unit's latest custody event (highest seq), if any; with `until`, the latest
+        that happened at or before it."""
+        stmt = select(CustodyEvent).where(CustodyEvent.unit_id == unit_id)
+        if until is not None:
+            stmt = stmt.where(CustodyEvent.occurred_at <= until)
+        return self._session.scalars(stmt.order_by(CustodyEvent.seq.desc()).limit(1)).first()
 
     def chain_row_at(self, chain_seq: int) -> ChainRow | None:
         """The event at `chain_seq` as a ChainRow (its fields, prev_hash, hash, reason), if any."""

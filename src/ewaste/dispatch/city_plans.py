@@ -128,12 +128,14 @@ def plan_routes(
     )
     kept, kept_report = _routes_kept(current, list(tails.values()), pickups, now_s=now_s)
     declined = 0
+    routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     if report.feasible and kept_report.feasible:
         fleet = list(tails.values())
-        plan, declined = plan_moves.paying_part(plan, kept, owners, fleet, pickups)
+        plan, declined = plan_moves.paying_part(
+            plan, kept, owners, fleet, pickups, required=frozenset(routed_before)
+        )
         report = routing.check_plan(fleet, pickups, plan, _METRES)
     planned_ids = {v.pickup_id for r in plan.routes for v in r.visits}
-    routed_before = {p.id for r in routes.values() for p in _unlocked(r)}
     refused = CityPlan(
         day=day,
         collectors=len(models),

@@ -47,10 +47,13 @@ def paying_part(
     owners: Mapping[int, int],
     fleet: Sequence[routing.Collector],
     pickups: Sequence[routing.Pickup],
+    *,
+    required: frozenset[int] = frozenset(),
 ) -> tuple[routing.Plan, int]:
     """The plan where its moves pay, the kept routes elsewhere (the module says how), and
     how many of the plan's moves were declined. Both plans must be sound on their own;
-    route km are re-driven (`drive_route`), not taken from the plans."""
+    route km are re-driven (`drive_route`), not taken from the plans. A group whose plan
+    drops one of the `required` stops its kept routes serve never takes the plan."""
     by_collector = {c.id: c for c in fleet}
     by_pickup = {p.id: p for p in pickups}
     planned, kept_routes = _by_collector(plan), _by_collector(kept)
@@ -71,7 +74,10 @@ def paying_part(
         moved = moves(routing.Plan(tuple(mine)), owners)
         saved = sum(map(metres, theirs)) - sum(map(metres, mine))
         more = sum(len(r.visits) for r in mine) - sum(len(r.visits) for r in theirs)
-        if pays(saved, more, moved):
+        kept_ids = {v.pickup_id for r in theirs for v in r.visits}
+        planned_ids = {v.pickup_id for r in mine for v in r.visits}
+        drops = bool((kept_ids - planned_ids) & required)
+        if not drops and pays(saved, more, moved):
             chosen += mine
         else:
             chosen += theirs

@@ -13,6 +13,7 @@ from ewaste.db.session import make_engine, make_session_factory, make_single_wri
 from ewaste.kernel.clock import Clock, SystemClock
 from ewaste.pricing import PriceBookCache
 from ewaste.web import api, pages
+from ewaste.web.custody_key import check_web_keys
 from ewaste.web.errors import install_error_handlers
 from ewaste.web.throttle import Throttle, TooManyLoginAttempts, TooManyLookups
 
@@ -26,6 +27,7 @@ masses are integer grams. Errors are `{"code", "message", "data"}` with stable c
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """Build the application for `settings` (from the environment when omitted)."""
     settings = settings or Settings()
+    check_web_keys(settings)
     engine = make_engine(settings.database_url, pool_size=settings.database_threads)
     single_write = make_single_write_engine(
         settings.database_url, pool_size=settings.database_threads

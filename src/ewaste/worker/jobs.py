@@ -194,12 +194,16 @@ def run_forever(
     stop: threading.Event,
     on_round: Callable[[dict[str, int]], None] | None = None,
 ) -> None:
-    """Run due jobs every `interval_seconds` until `stop` is set; errors are logged, not fatal."""
+    """Run due jobs every `interval_seconds` until `stop` is set. A job that fails is logged
+    and retried next round; the jobs after it still run (a certificate the key may not
+    sign must not stop checkpoints, settlements or routes)."""
     while not stop.is_set():
-        try:
-            counts = run_due_jobs(factory, clock)
-            if on_round is not None:
-                on_round(counts)
-        except Exception:  # the loop must survive one bad round; the next retries
-            logger.exception("worker round failed")
+        counts: dict[str, int] = {}
+        for job in JOBS:
+            try:
+                counts.update(run_due_jobs(factory, clock, jobs=(job,)))
+            except Exception:  # the loop must survive one bad job; the next round retries
+                logger.exception("worker job %s failed", job.name)
+        if on_round is not None:
+            on_round(counts)
         stop.wait(interval_seconds)

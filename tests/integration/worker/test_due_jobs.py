@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import orders, pricing
 from ewaste.kernel.clock import FrozenClock
+from ewaste.worker import jobs as worker_jobs
 from ewaste.worker import run_due_jobs
 from tests.factories import book, build_world
 
@@ -67,3 +69,36 @@ def test_waiting_pickups_are_assigned_and_stale_ones_expire(
     session.expire_all()
     assert orders.get_pickup(session, actor=world.operator, pickup_id=first.id).status == "assigned"
     assert orders.get_pickup(session, actor=world.operator, pickup_id=second.id).status == "expired"
+
+
+def test_a_failing_job_does_not_stop_the_jobs_after_it(
+    session_factory: sessionmaker[Session],
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ran: list[str] = []
+
+    def broken(session: Session, now: object, limit: int) -> int:
+        raise RuntimeError("the signing key was rotated away")
+
+    def fine(session: Session, now: object, limit: int) -> int:
+        ran.append("fine")
+        return 0
+
+    monkeypatch.setattr(
+        worker_jobs, "JOBS", (worker_jobs.Job("broken", broken), worker_jobs.Job("fine", fine))
+    )
+    stop = threading.Event()
+    rounds: list[dict[str, int]] = []
+
+    def one_round(counts: dict[str, int]) -> None:
+        rounds.append(counts)
+        stop.set()
+
+    worker_jobs.run_forever(
+        session_factory, clock, interval_seconds=0.01, stop=stop, on_round=one_round
+    )
+    assert ran == ["fine"]
+    assert rounds == [{"fine": 0}]
+    assert "worker job broken failed" in caplog.text

@@ -108,3 +108,17 @@ def test_a_group_that_moves_nothing_takes_the_shorter_version() -> None:
     result, declined = plan_moves.paying_part(zigzag, kept, owners, FLEET, pickups)
     assert [v.pickup_id for v in result.routes[0].visits] == [1, 2, 3]
     assert declined == 0
+
+
+def test_a_group_whose_plan_drops_a_promised_stop_keeps_its_routes() -> None:
+    # The plan serves a new pickup (worth far more than the moves) but drops stop 3,
+    # which the kept routes serve and which was promised: the group keeps its routes.
+    pickups = [stop(3, 2, 50), stop(4, 0.5, 50), stop(6, 3, 50)]
+    owners = {3: 9, 4: 9}
+    kept = plan(pickups, {9: [4, 3]})
+    searched = plan(pickups, {10: [4, 6]})
+    result, declined = plan_moves.paying_part(
+        searched, kept, owners, FLEET, pickups, required=frozenset({3, 4})
+    )
+    assert (holders(result), declined) == ({3: 9, 4: 9}, 1)
+    assert result.unserved == {6: "left out"}
