@@ -126,6 +126,13 @@ def _units_at_station(session: Session, world: World, side: str, now: datetime) 
     return codes
 
 
+def units_at_side_station(
+    session: Session, world: World, side: str, now: datetime
+) -> tuple[str, ...]:
+    """A flat TV of the side's household, collected and received at the side's station."""
+    return _units_at_station(session, world, side, now)
+
+
 def _collector_id(world: World, side: str) -> int:
     return _actor(world, "collector", side).organisation_id
 

@@ -49,6 +49,12 @@ from tests.api.matrix_custody import (
     CUSTODY_PUBLIC_ROUTES,
     add_custody,
 )
+from tests.api.matrix_found_units import (
+    FOUND_UNITS_BUILDERS,
+    FOUND_UNITS_INTEGER_ID_ROUTES,
+    FOUND_UNITS_MATRIX,
+    add_found_units,
+)
 from tests.api.matrix_money import (
     MONEY_BUILDERS,
     MONEY_INTEGER_ID_ROUTES,
@@ -846,6 +852,10 @@ BUILDERS.update(CUSTODY_BUILDERS)
 PUBLIC_ROUTES = PUBLIC_ROUTES | CUSTODY_PUBLIC_ROUTES
 if add_custody not in WORLD_HOOKS:
     WORLD_HOOKS.append(add_custody)
+MATRIX.update(FOUND_UNITS_MATRIX)
+BUILDERS.update(FOUND_UNITS_BUILDERS)
+if add_found_units not in WORLD_HOOKS:
+    WORLD_HOOKS.append(add_found_units)
 
 # Cases where the code answers differently from the table above; each is a suspected bug.
 BUGS: dict[tuple[str, str, str, str], str] = {}
@@ -1113,6 +1123,7 @@ INTEGER_ID_ROUTES: dict[Route, str] = {
 }
 INTEGER_ID_ROUTES.update(MONEY_INTEGER_ID_ROUTES)
 INTEGER_ID_ROUTES.update(CUSTODY_INTEGER_ID_ROUTES)
+INTEGER_ID_ROUTES.update(FOUND_UNITS_INTEGER_ID_ROUTES)
 INTEGER_ID_ROUTES.update(CREDIT_PARTNER_INTEGER_ID_ROUTES)
 INTEGER_ID_ROUTES.update(SETTLEMENT_INTEGER_ID_ROUTES)
 # Ids beyond what a row id can be (PostgreSQL integer: 2^31 - 1) are refused as invalid

@@ -179,6 +179,50 @@ def test_the_station_sees_its_discrepancy_without_a_decision_form(
     assert f'id="lot-{lot["id"]}"' not in app_client.get("/discrepancies").text
 
 
+def test_the_plant_receives_a_missing_unit_that_turned_up_on_the_page(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    lot = _shipped_lot(app_client, session, world, clock)
+    arrived, lost = lot["unit_codes"]
+    exchange.receive_lot(  # one of two missing: decided at once by the rule
+        session,
+        actor=world.plant_a,
+        lot_id=lot["id"],
+        unit_codes=[arrived],
+        load_grams=exchange.lots_for(session, actor=world.plant_a)[0].grams // 2,
+        now=clock.now(),
+        tolerance_basis_points=10_000,
+        fee_basis_points=200,
+    )
+    session.commit()
+    login_as(app_client, "plant-a")
+    page = app_client.get("/discrepancies").text
+    assert f'action="/discrepancies/{lot["id"]}/found"' in page
+    assert "缺失的物品找到了" in page
+    wrong = app_client.post(
+        f"/discrepancies/{lot['id']}/found",
+        data={"unit_code": arrived, "csrf_token": csrf_from(page)},
+    )
+    assert wrong.status_code == 409
+    assert f"物品 {arrived} 不是批次 {lot['id']} 的缺失物品。" in wrong.text
+    done = app_client.post(
+        f"/discrepancies/{lot['id']}/found",
+        data={"unit_code": lost, "csrf_token": csrf_from(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    after = app_client.get("/discrepancies").text
+    assert f'id="found-{lot["id"]}"' in after
+    assert lost in after
+    assert "¥240.00" in after
+    assert f'action="/discrepancies/{lot["id"]}/found"' not in after  # nothing left missing
+    # The station sees what was found, without the form.
+    login_as(app_client, "sta-a")
+    seen = app_client.get("/discrepancies").text
+    assert f'id="found-{lot["id"]}"' in seen
+    assert '/found"' not in seen
+
+
 def test_market_data_and_photos_on_the_board(
     app_client: TestClient, session: Session, world: World, clock: FrozenClock
 ) -> None:

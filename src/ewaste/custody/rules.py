@@ -44,6 +44,8 @@ UNIT_TRANSITIONS: Final[Mapping[tuple[UnitStatus | None, HandoverKind], UnitStat
     (UnitStatus.IN_TRANSIT, HandoverKind.RECEIVE): UnitStatus.AT_PLANT,
     (UnitStatus.AT_PLANT, HandoverKind.DISMANTLE): UnitStatus.DISMANTLED,
     (UnitStatus.IN_TRANSIT, HandoverKind.MISSING): UnitStatus.MISSING,
+    # Reported missing from the load, then found at the plant after all (exchange).
+    (UnitStatus.MISSING, HandoverKind.RECEIVE): UnitStatus.AT_PLANT,
 }
 
 

@@ -18,6 +18,7 @@ from ewaste.exchange.board import (
     market_board,
 )
 from ewaste.exchange.contracts import ContractView, contracts_for, get_contract
+from ewaste.exchange.found_units import receive_found_unit
 from ewaste.exchange.licences import (
     AssessmentNotFound,
     AssessmentView,
@@ -43,6 +44,7 @@ from ewaste.exchange.queries import LotView, lot_counts_by_status, lots_for
 from ewaste.exchange.reception import (
     DiscrepancyChange,
     DiscrepancyView,
+    FoundUnit,
     decide_discrepancy,
     discrepancies_for,
     get_discrepancy,
@@ -60,6 +62,7 @@ from ewaste.exchange.rules import (
     DiscrepancyKind,
     DiscrepancyNotFound,
     DiscrepancyStatus,
+    DiscrepancyStillOpen,
     EmptySelection,
     IllegalAssessmentTransition,
     IllegalDiscrepancyTransition,
@@ -87,6 +90,7 @@ from ewaste.exchange.rules import (
     ScoreTooLow,
     StandingBidNotFound,
     UnitAlreadyInLot,
+    UnitNotMissing,
 )
 from ewaste.exchange.services import (
     DEFAULT_TRANSPORT_FEN_PER_KM,
@@ -128,8 +132,10 @@ __all__ = [
     "DiscrepancyKind",
     "DiscrepancyNotFound",
     "DiscrepancyStatus",
+    "DiscrepancyStillOpen",
     "DiscrepancyView",
     "EmptySelection",
+    "FoundUnit",
     "IllegalAssessmentTransition",
     "IllegalDiscrepancyTransition",
     "IllegalLotTransition",
@@ -166,6 +172,7 @@ __all__ = [
     "StandingBidNotFound",
     "StandingBidView",
     "UnitAlreadyInLot",
+    "UnitNotMissing",
     "assessments_of",
     "auction_of_lot",
     "buy_lot",
@@ -189,6 +196,7 @@ __all__ = [
     "plant_capacity",
     "post_standing_bid",
     "receive_at_station",
+    "receive_found_unit",
     "receive_lot",
     "record_assessment",
     "record_licence",

@@ -418,6 +418,25 @@ class LotDiscrepancyUnit(Base):
     kind: Mapped[str] = mapped_column(String(8))
 
 
+class LotFoundUnit(Base):
+    """A unit the lot's reception reported missing that turned up at the plant afterwards:
+    received then, and paid for by the plant (`paid_fen`, its share by the pro rata rule,
+    never beyond the contract price). Never updated; once per unit and discrepancy."""
+
+    __tablename__ = "lot_found_unit"
+    __table_args__ = (
+        UniqueConstraint("discrepancy_id", "unit_code"),
+        CheckConstraint("paid_fen >= 0", name="paid_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    discrepancy_id: Mapped[int] = mapped_column(ForeignKey("lot_discrepancy.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(20))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    found_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+
+
 class LotDiscrepancyStatusChange(Base):
     """Append-only history of a discrepancy's transitions (opening included)."""
 

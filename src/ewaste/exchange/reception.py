@@ -86,6 +86,18 @@ class DiscrepancyView:
     opened_at: datetime
     decided_at: datetime | None
     history: tuple[DiscrepancyChange, ...]
+    found: tuple[FoundUnit, ...] = ()
+    """Units reported missing that turned up at the plant afterwards, oldest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoundUnit:
+    """A unit reported missing at reception, received at the plant afterwards."""
+
+    unit_code: str
+    found_at: datetime
+    paid: Money
+    """What the plant paid the station for it (before the platform fee)."""
 
 
 def receive_lot(
@@ -328,6 +340,10 @@ def discrepancy_view(session: Session, found: LotDiscrepancy) -> DiscrepancyView
         history=tuple(
             DiscrepancyChange(h.from_status, h.to_status, h.event, h.actor_id, h.at, h.note)
             for h in repo.discrepancy_history(found.id)
+        ),
+        found=tuple(
+            FoundUnit(f.unit_code, f.found_at, Money(f.paid_fen))
+            for f in repo.found_units(found.id)
         ),
     )
 

@@ -14,6 +14,7 @@ from ewaste.exchange.models import (
     LotDiscrepancy,
     LotDiscrepancyStatusChange,
     LotDiscrepancyUnit,
+    LotFoundUnit,
     LotPhoto,
 )
 from ewaste.exchange.rules import LotStatus, SaleMethod
@@ -51,6 +52,20 @@ class ReceptionRepository:
             .order_by(LotDiscrepancyUnit.kind.desc(), LotDiscrepancyUnit.unit_code)
         )
         return self._session.scalars(stmt).all()
+
+    def found_units(self, discrepancy_id: int) -> Sequence[LotFoundUnit]:
+        """Units of the discrepancy found at the plant after the reception, oldest first."""
+        stmt = (
+            select(LotFoundUnit)
+            .where(LotFoundUnit.discrepancy_id == discrepancy_id)
+            .order_by(LotFoundUnit.id)
+        )
+        return self._session.scalars(stmt).all()
+
+    def add_found_unit(self, found: LotFoundUnit) -> None:
+        """Store a unit found after the reception (never updates one)."""
+        self._session.add(found)
+        self._session.flush()
 
     def discrepancy_history(self, discrepancy_id: int) -> Sequence[LotDiscrepancyStatusChange]:
         """The discrepancy's transitions, oldest first."""

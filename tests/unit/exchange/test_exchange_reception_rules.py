@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from ewaste.exchange import rules
 from ewaste.exchange.rules import (
     DISCREPANCY_TRANSITIONS,
     EMPTY,
@@ -157,3 +158,23 @@ def test_clearing_prices_are_volume_weighted_and_rounded_down() -> None:
 def test_utilisation_in_basis_points() -> None:
     assert utilisation_basis_points(1, 3) == 3_333
     assert utilisation_basis_points(5, 0) == 0
+
+
+def test_a_unit_found_later_pays_its_pro_rata_share_and_never_beyond_the_price() -> None:
+    price = Money(100_00)
+    # 3 units, 1 received: the rule paid ¥33.33; each found unit then adds its share, and
+    # the shares add up to the whole price, fen for fen.
+    first = rules.price_of_found_unit(price, lot_units=3, received_units=1, paid=Money(33_33))
+    second = rules.price_of_found_unit(
+        price, lot_units=3, received_units=2, paid=Money(33_33) + first
+    )
+    assert (first, second) == (Money(33_33), Money(33_34))
+    assert Money(33_33) + first + second == price
+    # An operator who already paid ¥90 leaves ¥10 to pay; one who paid it all, nothing.
+    assert rules.price_of_found_unit(
+        price, lot_units=3, received_units=1, paid=Money(90_00)
+    ) == Money(10_00)
+    assert rules.price_of_found_unit(price, lot_units=3, received_units=1, paid=price) == Money(0)
+    for received in (-1, 3):
+        with pytest.raises(InvalidInput):
+            rules.price_of_found_unit(price, lot_units=3, received_units=received, paid=Money(0))

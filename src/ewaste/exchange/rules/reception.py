@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Final
 
 from ewaste.exchange.rules.lots import split_fee
-from ewaste.kernel.errors import IllegalTransition, InvalidInput, NotFound
+from ewaste.kernel.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from ewaste.kernel.money import Money
 
 
@@ -180,6 +180,44 @@ def price_by_rule(price: Money, *, lot_units: int, received_units: int) -> Money
     if not 0 <= received_units <= lot_units or lot_units <= 0:
         raise InvalidInput("Received units must be between 0 and the lot's units.")
     return Money(price.minor * received_units // lot_units, price.currency)
+
+
+def price_of_found_unit(price: Money, *, lot_units: int, received_units: int, paid: Money) -> Money:
+    """What the plant pays for a unit its reception reported missing that turns up at the
+    plant later: the share the pro rata rule gives one more unit received
+    (`received_units` counts those received so far), but never more than the contract
+    price less what the station was already paid for the lot (`paid`: the decided price
+    plus the units found before). After a rule's decision the found units thus add up to
+    the rule's price for the units received in the end; an operator's decision that
+    already paid more keeps the plant from paying twice.
+
+    Raises InvalidInput unless 0 <= received_units < lot_units.
+    """
+    if not 0 <= received_units < lot_units:
+        raise InvalidInput("A unit found must be one of the lot's units not yet received.")
+    share = price_by_rule(
+        price, lot_units=lot_units, received_units=received_units + 1
+    ) - price_by_rule(price, lot_units=lot_units, received_units=received_units)
+    room = max(price.minor - paid.minor, 0)
+    return Money(min(share.minor, room), price.currency)
+
+
+class UnitNotMissing(Conflict):
+    """A unit received after the lot's reception must be one the reception reported missing
+    and not yet found."""
+
+    code = "exchange.unit_not_missing"
+    message = "Unit {unit_code} is not missing from lot {lot_id}."
+
+
+class DiscrepancyStillOpen(Conflict):
+    """A unit found while the lot's discrepancy waits for an operator: decided first."""
+
+    code = "exchange.discrepancy_still_open"
+    message = (
+        "The discrepancy of lot {lot_id} is still open: an operator decides it first, then "
+        "the unit found can be received."
+    )
 
 
 def check_adjusted_price(adjusted: Money, *, price: Money) -> None:

@@ -170,6 +170,24 @@ class DiscrepancyChangeOut(BaseModel):
     note: str
 
 
+class FoundUnitOut(BaseModel):
+    """A unit reported missing at reception that turned up at the plant afterwards."""
+
+    unit_code: str
+    found_at: datetime
+    paid: MoneyOut
+    """What the plant paid the station for it, before the platform fee."""
+
+
+class FoundUnitIn(BaseModel):
+    """A unit of the lot, reported missing at reception, found at the plant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_code: str = Field(min_length=1, max_length=40)
+    evidence: list[str] = Field(default_factory=list, max_length=12)
+
+
 class DiscrepancyOut(BaseModel):
     """A reception discrepancy and its decision."""
 
@@ -199,6 +217,7 @@ class DiscrepancyOut(BaseModel):
     opened_at: datetime
     decided_at: datetime | None
     history: list[DiscrepancyChangeOut]
+    found_units: list[FoundUnitOut]
 
     @classmethod
     def of(cls, d: exchange.DiscrepancyView) -> DiscrepancyOut:
@@ -239,6 +258,10 @@ class DiscrepancyOut(BaseModel):
                 )
                 for h in d.history
             ],
+            found_units=[
+                FoundUnitOut(unit_code=f.unit_code, found_at=f.found_at, paid=MoneyOut.of(f.paid))
+                for f in d.found
+            ],
         )
 
 
@@ -278,5 +301,27 @@ def decide_discrepancy(
         reason=body.reason,
         now=ctx.now,
         fee_basis_points=ctx.settings.platform_fee_basis_points,
+    )
+    return DiscrepancyOut.of(view)
+
+
+@router.post("/lots/{lot_id}/found-units", response_model=DiscrepancyOut, status_code=201)
+def receive_found_unit(
+    lot_id: PathId,
+    body: FoundUnitIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> DiscrepancyOut:
+    """Receive a unit of the lot that its reception reported missing and that turned up at
+    the plant afterwards (the plant that received the lot, once its discrepancy is decided):
+    it passes into the plant's custody and the plant pays the station its pro rata share,
+    less the platform fee, never beyond the contract price."""
+    view = exchange.receive_found_unit(
+        ctx.session,
+        actor=ctx.actor,
+        lot_id=lot_id,
+        unit_code=body.unit_code,
+        now=ctx.now,
+        fee_basis_points=ctx.settings.platform_fee_basis_points,
+        evidence=body.evidence,
     )
     return DiscrepancyOut.of(view)

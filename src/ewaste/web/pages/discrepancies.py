@@ -1,5 +1,6 @@
-"""Reception discrepancies: the plant and the station see theirs, staff see all, and an
-operator decides an open one (adjusted price and reason) — the same services as the API."""
+"""Reception discrepancies: the plant and the station see theirs, staff see all, an
+operator decides an open one (adjusted price and reason), and the plant receives a unit
+reported missing that turned up afterwards — the same services as the API."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
     views = exchange.discrepancies_for(ctx.session, actor=ctx.actor)
-    open_forms = {f"decide-{v.lot_id}" for v in views if v.status == "open"}
+    open_forms = {f"decide-{v.lot_id}" for v in views if v.status == "open"} | {
+        f"found-{v.lot_id}" for v in views if v.status == "decided"
+    }
     return render(
         request,
         "discrepancies.html",
@@ -34,6 +37,7 @@ def _page(request: Request, ctx: RequestContext, failure: Failure | None = None)
         stray=failure if failure and failure.key not in open_forms else None,
         discrepancies=views,
         can_decide=ctx.actor.can(Permission.STAFF_DISCREPANCY_DECIDE),
+        may_receive=ctx.actor.can(Permission.PLANT_LOT_RECEIVE),
     )
 
 
@@ -63,4 +67,27 @@ def decide(
         )
     except DomainError as err:
         return _page(request, ctx, failed(request, ctx, f"decide-{lot_id}", err, form))
+    return see_other(f"/discrepancies#lot-{lot_id}")
+
+
+@router.post("/discrepancies/{lot_id}/found", name="page_receive_found_unit")
+def receive_found(
+    request: Request,
+    lot_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """The plant receives a unit reported missing that turned up afterwards (same service
+    as POST /api/lots/{id}/found-units)."""
+    try:
+        exchange.receive_found_unit(
+            ctx.session,
+            actor=ctx.actor,
+            lot_id=lot_id,
+            unit_code=forms.text(form, "unit_code"),
+            now=ctx.now,
+            fee_basis_points=ctx.settings.platform_fee_basis_points,
+        )
+    except DomainError as err:
+        return _page(request, ctx, failed(request, ctx, f"found-{lot_id}", err, form))
     return see_other(f"/discrepancies#lot-{lot_id}")

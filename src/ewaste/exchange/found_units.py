@@ -1,0 +1,163 @@
+"""A unit the reception reported missing that turns up at the plant afterwards (ADR 0015).
+
+The reception recorded it missing (`unit:missing:reception`: the station stays its holder)
+and the lot's discrepancy was decided without it. When the plant finds it after all — a
+label scanned late, a unit left in the truck — it receives it on the lot: the unit passes
+into the plant's custody (a reception after the missing report, same giver and receiver),
+it is recorded as found (`lot_found_unit`, append-only) and a line joins the
+discrepancy's history, and the plant pays the station for it from its balance: the share
+the pro rata rule gives one more unit received, never beyond the contract price
+(`rules.price_of_found_unit`), less the platform fee, through the station's settlement
+tier like any sale (`settlement.settle_at_reception`, source `lot:{id}:found:{unit}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ewaste import custody, identity, ledger, settlement
+from ewaste.exchange import rules
+from ewaste.exchange.access import access_lot
+from ewaste.exchange.models import Contract, LotDiscrepancyStatusChange, LotFoundUnit
+from ewaste.exchange.reception import DiscrepancyView, discrepancy_view
+from ewaste.exchange.reception_repository import ReceptionRepository
+from ewaste.exchange.repository import MarketRepository
+from ewaste.exchange.rules import DiscrepancyNotFound, DiscrepancyStatus
+from ewaste.identity import Actor, Permission
+from ewaste.kernel.money import Money
+
+
+def receive_found_unit(
+    session: Session,
+    *,
+    actor: Actor,
+    lot_id: int,
+    unit_code: str,
+    now: datetime,
+    fee_basis_points: int,
+    evidence: Sequence[str] = (),
+) -> DiscrepancyView:
+    """The plant that received the lot receives one of its units reported missing, found
+    afterwards, and pays for it (the module says how). Returns the discrepancy as it is now.
+
+    Raises LotNotFound (not this plant's lot), DiscrepancyNotFound (the reception matched),
+    DiscrepancyStillOpen (an operator has not decided it yet), InvalidUnitCode,
+    UnitNotMissing (not a unit of the lot reported missing, or already found),
+    InvalidEvidence, and InsufficientFunds (the plant's balance cannot pay). Nothing is
+    written when any is raised.
+    """
+    lot = access_lot(
+        session,
+        actor=actor,
+        lot_id=lot_id,
+        permission=Permission.PLANT_LOT_RECEIVE,
+        for_update=True,
+    )
+    refs = rules.check_references(evidence)
+    code = custody.parse_unit_code(unit_code)
+    repo = ReceptionRepository(session)
+    found = repo.discrepancy_of_lot(lot.id, for_update=True)
+    if found is None:
+        raise DiscrepancyNotFound(lot_id=lot_id)
+    if found.status != DiscrepancyStatus.DECIDED.value:
+        raise rules.DiscrepancyStillOpen(lot_id=lot_id)
+    missing = {u.unit_code for u in repo.discrepancy_units(found.id) if u.kind == "missing"}
+    earlier = repo.found_units(found.id)
+    if code not in missing or code in {f.unit_code for f in earlier}:
+        raise rules.UnitNotMissing(unit_code=code, lot_id=lot_id)
+    plant = identity.organisation_row(session, actor.organisation_id)
+    custody.hand_over(
+        session,
+        actor=actor,
+        unit_codes=[code],
+        handover=custody.Handover(
+            kind=custody.HandoverKind.RECEIVE,
+            from_id=lot.station_id,
+            to_id=actor.organisation_id,
+            at=now,
+            place=plant.location if plant else None,
+            ref=f"lot:{lot.id}",
+            evidence=" ".join(refs)[:200],
+        ),
+    )
+    paid_before = (found.adjusted_price_fen or 0) + sum(f.paid_fen for f in earlier)
+    price = rules.price_of_found_unit(
+        Money(found.contract_price_fen),
+        lot_units=found.lot_units,
+        received_units=found.received_units + len(earlier),
+        paid=Money(paid_before),
+    )
+    contract = MarketRepository(session).contract_of_lot(lot.id)
+    assert contract is not None  # a lot with a discrepancy was awarded
+    if price.is_positive():
+        _pay(
+            contract,
+            station_id=lot.station_id,
+            unit=code,
+            lot_id=lot.id,
+            price=price,
+            fee_basis_points=fee_basis_points,
+            session=session,
+            now=now,
+        )
+    repo.add_found_unit(
+        LotFoundUnit(
+            discrepancy_id=found.id,
+            unit_code=code,
+            found_at=now,
+            found_by=actor.user_id,
+            paid_fen=price.minor,
+        )
+    )
+    repo.stage(
+        [
+            LotDiscrepancyStatusChange(
+                discrepancy_id=found.id,
+                from_status=found.status,
+                to_status=found.status,
+                event="unit_found",
+                actor_id=actor.user_id,
+                at=now,
+                note=f"unit {code} found at the plant; the plant paid {price.minor} fen",
+            )
+        ]
+    )
+    lot.received_units = (lot.received_units or 0) + 1
+    session.flush()
+    return discrepancy_view(session, found)
+
+
+def _pay(
+    contract: Contract,
+    *,
+    station_id: int,
+    unit: str,
+    lot_id: int,
+    price: Money,
+    fee_basis_points: int,
+    session: Session,
+    now: datetime,
+) -> None:
+    """The plant pays `price` for the unit: the platform its fee, the station the rest
+    through its settlement tier (a new station's share is held, like any sale's)."""
+    shares = rules.settle(price, price, fee_basis_points=fee_basis_points)
+    lines = [ledger.debit(ledger.Accounts.party(contract.plant_id), price)]
+    if shares.fee.is_positive():
+        lines.append(ledger.credit(ledger.Accounts.PLATFORM_FEES, shares.fee))
+    source = f"lot:{lot_id}:found:{unit}"
+    settlement.settle_at_reception(
+        session,
+        source=source,
+        seller_id=station_id,
+        payer_id=contract.plant_id,
+        price=price,
+        share=shares.station,
+        lines=lines,
+        idempotency_key=f"{source}:paid",
+        description="A unit missing at reception turned up at the plant: its share of the "
+        "price, less the platform fee",
+        now=now,
+    )
