@@ -16,8 +16,9 @@ tables and columns read are listed below; docs/adr/0018 says what each count mea
   discrepancy's `expected_grams` when units were missing, else `lot.grams`) against
   `lot.received_grams` (the plant's weighbridge);
 - disputes: a lot received with no discrepancy, or one decided at the full price, is
-  clean; a discrepancy decided below the contract price (by rule or by an operator)
-  is a dispute lost; one still open counts neither way yet (`lot_discrepancy`).
+  clean; a discrepancy decided below the contract price (by rule or by an operator),
+  counting the units found later and paid for, is a dispute lost; one still open counts
+  neither way yet (`lot_discrepancy`).
   A collector answers for every lot holding a unit it collected.
 """
 
@@ -67,11 +68,20 @@ _lot = table(
 _lot_unit = table("lot_unit", column("lot_id", Integer), column("unit_id", Integer))
 _discrepancy = table(
     "lot_discrepancy",
+    column("id", Integer),
     column("lot_id", Integer),
     column("status"),
     column("expected_grams", Integer),
     column("contract_price_fen", Integer),
     column("adjusted_price_fen", Integer),
+)
+_found_unit = table(
+    "lot_found_unit", column("discrepancy_id", Integer), column("paid_fen", Integer)
+)
+_found_paid = (
+    select(func.coalesce(func.sum(_found_unit.c.paid_fen), 0))
+    .where(_found_unit.c.discrepancy_id == _discrepancy.c.id)
+    .scalar_subquery()
 )
 _lot_change = table(
     "lot_status_change", column("lot_id", Integer), column("event"), column("at", UTCDateTime())
@@ -218,7 +228,8 @@ _RECEPTION = (
     _discrepancy.c.status,
     _discrepancy.c.expected_grams,
     _discrepancy.c.contract_price_fen,
-    _discrepancy.c.adjusted_price_fen,
+    # Units reported missing that turned up later were paid for too (exchange.found_units).
+    _discrepancy.c.adjusted_price_fen + _found_paid,
 )
 Reception = tuple[str, int, int, str | None, int | None, int | None, int | None]
 

@@ -21,6 +21,7 @@ KINDS = {
     "unit:deliver:station": "delivered to a station",
     "unit:ship:dispatch": "shipped to a plant",
     "unit:receive:plant": "received at the plant",
+    "unit:missing:reception": "reported missing from the load at the plant",
     "unit:dismantle:record": "dismantled",
 }
 METHODS = {

@@ -23,6 +23,7 @@ from ewaste.custody.models import (
     UnitCodeBlock,
     UnitReceipt,
 )
+from ewaste.custody.rules import HandoverKind
 from ewaste.db.session import is_sqlite
 
 CHAIN_LOCK_KEY: Final = 0x6577_6173_7465_01  # "ewaste" + 1: pg_advisory_xact_lock's key
@@ -353,9 +354,13 @@ class ReservationRepository:
         return self._session.get(Unit, unit_id)
 
     def received_at(self, unit_id: int, organisation_id: int) -> datetime | None:
-        """When the organisation first received the unit (None if it never did)."""
+        """When the organisation first held the unit (None if it never did): a shipment
+        or a missing report names the plant as receiver, but the station still holds the
+        unit then (`rules.holder_after`)."""
         stmt = select(func.min(CustodyEvent.occurred_at)).where(
-            CustodyEvent.unit_id == unit_id, CustodyEvent.to_id == organisation_id
+            CustodyEvent.unit_id == unit_id,
+            CustodyEvent.to_id == organisation_id,
+            CustodyEvent.kind.not_in((HandoverKind.SHIP.value, HandoverKind.MISSING.value)),
         )
         return self._session.execute(stmt).scalar_one_or_none()
 

@@ -89,6 +89,12 @@ class DiscrepancyView:
     found: tuple[FoundUnit, ...] = ()
     """Units reported missing that turned up at the plant afterwards, oldest first."""
 
+    @property
+    def still_missing(self) -> tuple[str, ...]:
+        """The units reported missing that have not turned up since."""
+        found = {f.unit_code for f in self.found}
+        return tuple(c for c in self.missing_codes if c not in found)
+
 
 @dataclass(frozen=True, slots=True)
 class FoundUnit:

@@ -13,9 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ewaste import custody, exchange, ledger
+from ewaste.credit.history import histories
 from ewaste.kernel.clock import FrozenClock
 from ewaste.kernel.money import Money
 from tests.factories import World, build_world
+from tests.integration.exchange.helpers import lot
 from tests.integration.exchange.test_exchange_reception import (
     FEE_BP,
     PRICE,
@@ -71,6 +73,7 @@ def test_a_unit_found_later_is_received_and_paid_for_pro_rata(
     assert [s.kind for s in trail.steps][-2:] == ["unit:missing:reception", "unit:receive:plant"]
     assert trail.problems == ()
     assert view.history[-1].event == "unit_found"
+    assert (view.missing_codes, view.still_missing) == (tuple(sorted((first, second))), (first,))
     assert exchange.lots_for(session, actor=world.plant_a)[0].received_units == 2
     # The last one too: in the end the station has the whole price, and not a fen more.
     _found(session, world, lot_id, first, later)
@@ -184,3 +187,47 @@ def test_found_units_are_append_only(session: Session, clock: FrozenClock) -> No
     for statement in ("UPDATE lot_found_unit SET paid_fen = 0", "DELETE FROM lot_found_unit"):
         with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
             session.execute(text(statement))
+
+
+def test_once_every_missing_unit_is_found_the_station_lost_no_dispute(
+    session: Session, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    world = build_world(session, now=now)
+    lot_id, found_later = _missing_two(session, world, now)
+    station = world.station_a.organisation_id
+    later = now + timedelta(days=1)
+
+    def lost() -> int:
+        return histories(session, [(station, "station")], now=later)[station].disputes_lost
+
+    assert lost() == 1
+    _found(session, world, lot_id, found_later[0], now)
+    assert lost() == 1  # one unit is still missing: the price paid is still short
+    _found(session, world, lot_id, found_later[1], now)
+    assert lost() == 0
+
+
+def test_a_wipe_cannot_be_dated_while_the_phone_was_missing(
+    session: Session, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    world = build_world(session, now=now)
+    phones = lot(session, world, now=now, count=2, category="mobile_phone", price=Money(80_00))
+    exchange.buy_lot(session, actor=world.plant_a, lot_id=phones.id, now=now)
+    exchange.ship_lot(session, actor=world.station_a, lot_id=phones.id, now=now)
+    arrived, lost = phones.unit_codes
+    _receive(session, world, phones, now, codes=[arrived], grams=_door_grams(session, [arrived]))
+    found_at = now + timedelta(hours=3)
+    _found(session, world, phones.id, lost, found_at)
+    wipe = {
+        "actor": world.plant_a,
+        "unit_code": lost,
+        "method": "overwrite",
+        "operator_ref": "WS-9",
+        "now": found_at + timedelta(hours=1),
+    }
+    with pytest.raises(custody.InvalidWipe):  # the station held it then, not the plant
+        custody.record_data_wipe(session, wiped_at=now + timedelta(hours=1), **wipe)  # type: ignore[arg-type]
+    asked = custody.record_data_wipe(session, wiped_at=found_at, **wipe)  # type: ignore[arg-type]
+    assert asked.status == "requested"

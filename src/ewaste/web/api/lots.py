@@ -218,6 +218,9 @@ class DiscrepancyOut(BaseModel):
     decided_at: datetime | None
     history: list[DiscrepancyChangeOut]
     found_units: list[FoundUnitOut]
+    """Units reported missing that turned up at the plant afterwards (received, paid)."""
+    still_missing_codes: list[str]
+    """`missing_codes` less the units found since (the counts above are the reception's)."""
 
     @classmethod
     def of(cls, d: exchange.DiscrepancyView) -> DiscrepancyOut:
@@ -262,6 +265,7 @@ class DiscrepancyOut(BaseModel):
                 FoundUnitOut(unit_code=f.unit_code, found_at=f.found_at, paid=MoneyOut.of(f.paid))
                 for f in d.found
             ],
+            still_missing_codes=list(d.still_missing),
         )
 
 
