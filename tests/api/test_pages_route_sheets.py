@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from ewaste import dispatch
+from ewaste import dispatch, orders
 from ewaste.dispatch import plan_moves
-from ewaste.kernel.clock import FrozenClock
+from ewaste.kernel.clock import CHINA_TIME, FrozenClock
 from ewaste.kernel.geo import GeoPoint
 from tests.api.helpers import token
 from tests.api.test_pages_auth import login_as
@@ -271,3 +271,37 @@ def test_the_staff_page_says_when_the_last_plan_declined_its_moves(
     page = app_client.get("/").text
     assert "改派 0 个" in page
     assert "1 处改派因节省里程不足未采用。" in page
+
+
+def test_the_household_sees_about_when_its_collector_is_expected(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    now = clock.now()  # 10:00 in Shenzhen
+    today = book(session, world.household_a, now=now, starts=now + timedelta(hours=1), hours=2)
+    tomorrow = book(session, world.household_a, now=now, starts=now + timedelta(days=1))
+    for pickup in (today, tomorrow):
+        assign_to(session, world, pickup.id, world.collector_a, now=now)
+    session.commit()
+    sheet = dispatch.route_sheet(
+        session,
+        actor=world.operator,
+        collector_id=world.collector_a.organisation_id,
+        day=now.date(),
+        now=now,
+    )
+    [stop] = [s for s in sheet.stops if s.pickup_id == today.id]
+    expected = dispatch.arrival_estimates(
+        session, [orders.pickup_by_id(session, p.id) for p in (today, tomorrow)], now=now
+    )
+    assert list(expected) == [today.id]  # tomorrow's gets no estimate yet
+    assert abs((expected[today.id] - stop.start).total_seconds()) <= 150
+    assert expected[today.id] >= now + timedelta(hours=1) - timedelta(minutes=3)  # the window
+    assert expected[today.id].minute % 5 == 0
+    login_as(app_client, "home-a")
+    home = app_client.get("/").text
+    row = home[home.index(f'id="pickup-{today.id}"') :]
+    when = expected[today.id].astimezone(CHINA_TIME).strftime("%H:%M")
+    assert f"预计 {when} 左右上门。" in row[: row.index("</tr>")]
+    assert home.count('class="expected"') == 1
+    login_as(app_client, "home-b")
+    assert 'class="expected"' not in app_client.get("/").text

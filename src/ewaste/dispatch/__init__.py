@@ -20,6 +20,7 @@ from ewaste.dispatch.route_sheets import (
     RouteSheet,
     RouteSummary,
     SheetStop,
+    arrival_estimates,
     route_sheet,
     route_summaries,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "UnknownSkill",
     "Vehicle",
     "accept_offer",
+    "arrival_estimates",
     "assign_pickup",
     "assign_waiting_pickups",
     "decline_offer",

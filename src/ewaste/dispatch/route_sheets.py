@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -154,6 +154,51 @@ def route_sheet(
     stations = identity.locations_by_role(session, "station")
     now_at = _whereabouts_on(session, stations, day=day, now=now)
     return _sheet(session, profile, base, stations, day=day, now=now, now_at=now_at)
+
+
+ARRIVAL_ROUNDING = timedelta(minutes=5)
+"""A household is told when its collector is expected to the nearest five minutes: the
+estimate is not more precise than that."""
+
+
+def arrival_estimates(
+    session: Session, pickups: Sequence[orders.PickupView], *, now: datetime
+) -> dict[int, datetime]:
+    """{pickup: about when its collector is expected at the door (when the sheet starts
+    the service: a collector early for the window waits for it)} for those of `pickups`
+    — which the caller may already read, a household's own — that are assigned for today
+    (China time) and that today's route sheet of their collector reaches inside their
+    window (a late stop gets no estimate: the operator calls the household). Rounded to
+    ARRIVAL_ROUNDING; never before now."""
+    today = china_day(now)
+    wanted = {
+        p.id: p.collector_id
+        for p in pickups
+        if p.status == orders.PickupStatus.ASSIGNED
+        and p.collector_id is not None
+        and china_day(p.window_start) == today
+    }
+    if not wanted:
+        return {}
+    stations = identity.locations_by_role(session, "station")
+    now_at = whereabouts(session, stations, now=now)
+    estimates: dict[int, datetime] = {}
+    for collector_id in sorted({c for c in wanted.values() if c is not None}):
+        profile = CollectorRepository(session).get(collector_id)
+        base = identity.organisation_location(session, collector_id)
+        if profile is None or base is None:
+            continue
+        sheet = _sheet(session, profile, base, stations, day=today, now=now, now_at=now_at)
+        for stop in sheet.stops:
+            if wanted.get(stop.pickup_id) == collector_id and not stop.late:
+                estimates[stop.pickup_id] = max(_rounded(stop.start), now)
+    return estimates
+
+
+def _rounded(moment: datetime) -> datetime:
+    step = ARRIVAL_ROUNDING.total_seconds()
+    seconds = round(moment.timestamp() / step) * step
+    return datetime.fromtimestamp(seconds, tz=moment.tzinfo)
 
 
 def _whereabouts_on(

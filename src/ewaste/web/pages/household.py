@@ -70,6 +70,7 @@ def home(request: Request, ctx: RequestContext, failure: Failure | None = None) 
         now=ctx.now,
         proposed=proposed,
         on_the_way=dispatch.on_the_way(ctx.session, pickups),
+        expected=dispatch.arrival_estimates(ctx.session, pickups, now=ctx.now),
         proposed_total={pid: sum_money(rows) for pid, rows in proposed.items()},
         conditions=CONDITIONS_ZH if language(request) == "zh_CN" else CONDITIONS,
     )
