@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ewaste import ledger, settlement
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot
-from ewaste.exchange.contracts import escrow_entry, record_award, sale_of
+from ewaste.exchange.contracts import escrow_entry, lock_award_books, record_award, sale_of
 from ewaste.exchange.licences import check_plant_eligible, local_date, year_bounds
 from ewaste.exchange.models import Auction, AuctionBid, Contract, Lot
 from ewaste.exchange.repository import ExchangeRepository, MarketRepository
@@ -179,6 +179,8 @@ def close_due_auctions(session: Session, *, now: datetime, limit: int) -> int:
     on = local_date(now)
     start, end = year_bounds(on)
     market.lock_capacity(bidders)  # awards to a plant queue: capacity is spent once
+    stations = [lot.station_id for lot in lots.values()]
+    lock_award_books(session, plant_ids=bidders, station_ids=stations, now=now)
     facts = market.eligibility_of_plants(bidders, start=start, end=end)
     money = ledger.PostingBatch(
         session,

@@ -131,6 +131,7 @@ def award(
         session, plant_id=plant_id, category=lot.category_code, units=lot.unit_count, now=now
     )
     next_lot_status(LotStatus(lot.status), LotEvent.BUY)  # already sold: refuse before paying
+    lock_award_books(session, plant_ids=[plant_id], station_ids=[lot.station_id], now=now)
     ledger.post_entry(session, entry=escrow_entry(lot, plant_id=plant_id, price=price, now=now))
     contract = record_award(
         session,
@@ -147,6 +148,27 @@ def award(
     settlement.record_sales(session, [sale_of(contract)], now=now)
     session.flush()
     return contract
+
+
+def lock_award_books(
+    session: Session, *, plant_ids: Sequence[int], station_ids: Sequence[int], now: datetime
+) -> None:
+    """Before an award's first entry: the stations' settlement rows, then every balance row
+    its entries may touch (escrow, the plants', the guarantee fund, the stations') in one
+    statement — the order receptions and releases take them, so none waits on another in a
+    cycle (docs/adr/0020). Nothing to lock when no plant can be awarded anything."""
+    if not plant_ids:
+        return
+    advances = settlement.lock_for_sales(session, station_ids, now=now)
+    ledger.lock_accounts(
+        session,
+        accounts=[
+            ledger.Accounts.ESCROW,
+            *(ledger.Accounts.party(p) for p in plant_ids),
+            *advances,
+        ],
+        now=now,
+    )
 
 
 def escrow_entry(lot: Lot, *, plant_id: int, price: Money, now: datetime) -> ledger.JournalEntry:

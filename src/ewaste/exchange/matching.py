@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ewaste import identity, ledger, settlement
 from ewaste.exchange import rules
-from ewaste.exchange.contracts import escrow_entry, record_award, sale_of
+from ewaste.exchange.contracts import escrow_entry, lock_award_books, record_award, sale_of
 from ewaste.exchange.licences import local_date, year_bounds
 from ewaste.exchange.models import Contract, Lot
 from ewaste.exchange.reception_repository import ReceptionRepository
@@ -182,6 +182,8 @@ def match_lots(
     book = _book(market.open_standing_bids(sorted({lot.category_code for lot in lots})))
     plant_ids = sorted({p for plants in book.values() for p in plants})
     market.lock_capacity(plant_ids)  # awards to a plant queue: capacity is spent once
+    stations = sorted({lot.station_id for lot in lots})
+    lock_award_books(session, plant_ids=plant_ids, station_ids=stations, now=now)
     batch = _Batch(
         book=book,
         plants=plant_locations(session),
@@ -196,13 +198,10 @@ def match_lots(
         fen_per_km=transport_fen_per_km,
         reach={},
     )
-    stations = {
-        sid: identity.organisation_location(session, sid)
-        for sid in sorted({lot.station_id for lot in lots})
-    }
+    located = {sid: identity.organisation_location(session, sid) for sid in stations}
     awarded: dict[int, Contract] = {}
     for lot in lots:
-        station = stations[lot.station_id]
+        station = located[lot.station_id]
         contract = None if station is None else _match(session, batch, lot, station, now)
         if contract is None:
             lot.sale_method = SaleMethod.FIXED_PRICE.value

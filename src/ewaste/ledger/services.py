@@ -178,6 +178,33 @@ def _check_funds(
     return sums
 
 
+def lock_accounts(session: Session, *, accounts: Sequence[AccountRef], now: datetime) -> None:
+    """Lock the balance rows of every account a transaction is about to post to, in one
+    statement (account id order), creating the missing accounts first.
+
+    For a transaction whose entries touch different accounts one after another: each
+    posting locks only its own accounts, so two such transactions could take shared rows
+    (escrow, the guarantee fund) in opposite orders. Locked here first, the later postings
+    find their rows already held. Call inside the edge's transaction, after any row lock the
+    same transaction takes outside the ledger (docs/adr/0020).
+    """
+    _hold(session, accounts, now=now)
+
+
+def _hold(
+    session: Session, accounts: Sequence[AccountRef], *, now: datetime
+) -> dict[str, tuple[Account, int, int]]:
+    repo = LedgerRepository(session)
+    codes = sorted({a.code for a in accounts})
+    held = repo.accounts_for_posting(codes)
+    if len(held) < len(codes):
+        for ref in accounts:
+            if ref.code not in held:
+                ensure_account(session, ref=ref, now=now)
+        held = repo.accounts_for_posting(codes)
+    return dict(held)
+
+
 class PostingBatch:
     """Many new entries posted together: the accounts they may touch are locked once (id
     order), each entry's funds check runs in memory against balances that include the
@@ -190,15 +217,7 @@ class PostingBatch:
 
     def __init__(self, session: Session, *, accounts: Sequence[AccountRef], now: datetime) -> None:
         self._session = session
-        repo = LedgerRepository(session)
-        codes = sorted({a.code for a in accounts})
-        held = repo.accounts_for_posting(codes)
-        if len(held) < len(codes):
-            for ref in accounts:
-                if ref.code not in held:
-                    ensure_account(session, ref=ref, now=now)
-            held = repo.accounts_for_posting(codes)
-        self._held: dict[str, tuple[Account, int, int]] = dict(held)
+        self._held: dict[str, tuple[Account, int, int]] = _hold(session, accounts, now=now)
         self._entries: list[tuple[JournalEntry, str]] = []
         self._sums: dict[int, tuple[int, int]] = {}
 

@@ -13,6 +13,7 @@ from ewaste.settlement.rules import (
 )
 from ewaste.settlement.services import (
     Sale,
+    lock_for_sales,
     record_sales,
     release_due,
     settle_at_reception,
@@ -32,6 +33,7 @@ __all__ = [
     "SettlementStatus",
     "SettlementView",
     "advance_for",
+    "lock_for_sales",
     "payment",
     "record_sales",
     "release_due",

@@ -78,6 +78,34 @@ class SettlementRepository:
         )
         return self._session.scalars(stmt).one()
 
+    def sellers_for_update(
+        self, seller_ids: Sequence[int], *, now: datetime
+    ) -> dict[int, SettlementSeller]:
+        """{seller id: totals row} for `seller_ids`, created on first use, locked for this
+        transaction in seller id order (two statements however many sellers)."""
+        ids = sorted(set(seller_ids))
+        if not ids:
+            return {}
+        dialect = sqlite if is_sqlite(self._session) else postgresql
+        self._session.execute(
+            dialect.insert(SettlementSeller)
+            .values(
+                [
+                    {"seller_id": i, "outstanding_fen": 0, "owed_fen": 0, "updated_at": now}
+                    for i in ids
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=[SettlementSeller.seller_id])
+        )
+        stmt = (
+            select(SettlementSeller)
+            .where(SettlementSeller.seller_id.in_(ids))
+            .order_by(SettlementSeller.seller_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return {row.seller_id: row for row in self._session.scalars(stmt)}
+
     def seller(self, seller_id: int) -> SettlementSeller | None:
         """The seller's totals row, if it ever had one."""
         return self._session.get(SettlementSeller, seller_id)

@@ -38,6 +38,25 @@ class Sale:
     price: Money
 
 
+def lock_for_sales(
+    session: Session, seller_ids: Sequence[int], *, now: datetime
+) -> list[ledger.AccountRef]:
+    """Lock the sellers' settlement rows ahead of an award's first balance row, and return
+    the accounts `record_sales` may post its advances to (the guarantee fund and the
+    sellers'), for the caller to lock together with its own in one `ledger.lock_accounts`.
+
+    Every settlement path takes its locks in this order — the sale's settlement row, the
+    sellers' rows (id order), then all the balance rows at once (docs/adr/0020). An award
+    that locked escrow first and a seller's row second would wait in a cycle with a
+    reception of the same seller, which takes them the other way round.
+    """
+    SettlementRepository(session).sellers_for_update(seller_ids, now=now)
+    return [
+        ledger.Accounts.GUARANTEE_FUND,
+        *(ledger.Accounts.party(s) for s in sorted(set(seller_ids))),
+    ]
+
+
 def record_sales(
     session: Session,
     sales: Sequence[Sale],
@@ -71,10 +90,7 @@ def record_sales(
                 if terms[sale.seller_id].tier is credit.Tier.TOP
             ]
         )
-        sellers = {
-            seller_id: repo.seller_for_update(seller_id, now=now)
-            for seller_id in sorted({row.seller_id for row in top})
-        }
+        sellers = repo.sellers_for_update([row.seller_id for row in top], now=now)
         for row in top:
             _advance(session, repo, row, sellers[row.seller_id], fee_basis_points, now=now)
 
@@ -176,7 +192,18 @@ def release_due(session: Session, *, now: datetime, limit: int) -> int:
     how many were released."""
     repo = SettlementRepository(session)
     due = repo.claim_due(now, limit=limit)
-    sellers = {s: repo.seller_for_update(s, now=now) for s in sorted({r.seller_id for r in due})}
+    if not due:
+        return 0
+    sellers = repo.sellers_for_update([r.seller_id for r in due], now=now)
+    ledger.lock_accounts(  # all at once: the entries below touch them one seller at a time
+        session,
+        accounts=[
+            ledger.Accounts.GUARANTEE_FUND,
+            *(ledger.Accounts.party_pending(s) for s in sellers),
+            *(ledger.Accounts.party(s) for s in sellers),
+        ],
+        now=now,
+    )
     for row in due:
         seller = sellers[row.seller_id]
         held = Money(row.held_fen)
