@@ -6,8 +6,11 @@ collectors whose stops are entangled — a stop one of them has now, or the plan
 kept routes give one of them, ties them together — and each group takes the plan's
 routes only when, within the group, the km saved plus PICKUP_WORTH_M for each pickup more
 served reach MOVE_THRESHOLD_M per stop it gives to another collector. Any other group
-keeps its routes. No pickup can end up in two routes or in none: every collector that
-holds it in either version is in its group, and a group takes one version whole.
+keeps its routes, except for those of the plan's moves that pay on their own, one at a
+time (the stop taken out of the kept route and put where it costs least in the route of
+the collector the plan gives it to). No pickup can end up in two routes or in none: every
+collector that holds it in either version is in its group, and a group takes one version
+whole or the kept one with single stops relocated.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ewaste import routing
-from ewaste.routing.insertion import drive_route
+from ewaste.routing.insertion import LiveRoute, cheapest_insertion, drive_route, removal_gain
 
 MOVE_THRESHOLD_M = 1_000
 """A stop a collector already has moves to another only when the plan saves more than this
@@ -80,8 +83,11 @@ def paying_part(
         if not drops and pays(saved, more, moved):
             chosen += mine
         else:
-            chosen += theirs
-            declined += moved
+            salvaged, taken = _paying_moves(
+                theirs, mine, cids, owners, by_collector=by_collector, by_pickup=by_pickup
+            )
+            chosen += salvaged
+            declined += moved - taken
     routed = {v.pickup_id for r in chosen for v in r.visits}
     unserved = {
         p.id: plan.unserved.get(p.id)
@@ -93,6 +99,73 @@ def paying_part(
     order = {cid: k for k, cid in enumerate(by_collector)}
     chosen.sort(key=lambda r: order.get(r.collector_id, len(order)))
     return routing.Plan(tuple(chosen), unserved, plan.seconds), declined
+
+
+def _paying_moves(
+    kept: Sequence[routing.Route],
+    planned: Sequence[routing.Route],
+    group: Sequence[int],
+    owners: Mapping[int, int],
+    *,
+    by_collector: Mapping[int, routing.Collector],
+    by_pickup: Mapping[int, routing.Pickup],
+) -> tuple[list[routing.Route], int]:
+    """The group's kept routes with the plan's single moves that pay alone: the best first,
+    again and again, each stop at most once. A move pays when the metres it saves reach
+    MOVE_THRESHOLD_M for a stop leaving the collector that has it now (nothing for a
+    waiting pickup or a stop going back to its collector; it must still save something).
+    Returns the routes (those changed driven again) and how many moved stops were taken."""
+    stops: dict[int, list[routing.Pickup]] = {cid: [] for cid in group} | {
+        r.collector_id: [by_pickup[v.pickup_id] for v in r.visits] for r in kept
+    }
+    holder = {p.id: cid for cid, route in stops.items() for p in route}
+    proposed = {
+        v.pickup_id: r.collector_id
+        for r in planned
+        if r.collector_id in by_collector
+        for v in r.visits
+        if holder.get(v.pickup_id, r.collector_id) != r.collector_id
+    }
+
+    def worth(pid: int) -> tuple[int, int, int] | None:
+        """(net metres, position in the new route, 1 if a collector's stop moves) or None."""
+        here, to = holder[pid], proposed[pid]
+        moved = 1 if owners.get(pid) == here else 0
+        route = stops[here]
+        saved = removal_gain(by_collector[here], route, route.index(by_pickup[pid]))
+        place = cheapest_insertion(
+            [LiveRoute(by_collector[to], tuple(stops[to]))], by_pickup[pid], now_s=0
+        )
+        if place is None:
+            return None
+        gain = saved - place.added_m
+        if gain <= 0 or not pays(gain, 0, moved):
+            return None
+        return gain - MOVE_THRESHOLD_M * moved, place.position, moved
+
+    known = {pid: worth(pid) for pid in sorted(proposed)}
+    changed: set[int] = set()
+    taken = 0
+    while True:
+        paying = [(found[0], -pid) for pid, found in known.items() if found is not None]
+        if not paying:
+            break
+        pid = -max(paying)[1]
+        found = known.pop(pid)
+        assert found is not None
+        _, position, moved = found
+        to, here = proposed.pop(pid), holder[pid]
+        stops[here].remove(by_pickup[pid])
+        stops[to].insert(position, by_pickup[pid])
+        holder[pid] = to
+        changed |= {here, to}
+        taken += moved
+        for other in known:  # only moves touching the two routes changed
+            if holder[other] in (here, to) or proposed[other] in (here, to):
+                known[other] = worth(other)
+    routes = [r for r in kept if r.collector_id not in changed]
+    routes += [drive_route(by_collector[c], stops[c]) for c in sorted(changed) if stops[c]]
+    return routes, taken
 
 
 def _by_collector(plan: routing.Plan) -> dict[int, routing.Route]:

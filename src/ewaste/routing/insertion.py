@@ -253,7 +253,7 @@ def keep_with_owners(
                 continue
             route = stops_of[holder]
             k = route.index(pickup)
-            saved = _removal_gain(by_collector[holder], route, k)
+            saved = removal_gain(by_collector[holder], route, k)
             home = LiveRoute(by_collector[owner], tuple(stops_of[owner]))
             back = cheapest_insertion([home], pickup, now_s=now_s)
             if back is None or back.added_m - saved >= threshold_m:
@@ -264,7 +264,7 @@ def keep_with_owners(
     return _with_routes(plan, collectors, stops_of, changed, dict(plan.unserved))
 
 
-def _removal_gain(collector: Collector, stops: Sequence[Pickup], k: int) -> int:
+def removal_gain(collector: Collector, stops: Sequence[Pickup], k: int) -> int:
     """Metres saved by taking stop `k` out of the route home → stops → station."""
     points = [collector.home, *(p.at for p in stops), collector.station]
     before, here, after = points[k], points[k + 1], points[k + 2]

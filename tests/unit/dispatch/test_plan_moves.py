@@ -122,3 +122,31 @@ def test_a_group_whose_plan_drops_a_promised_stop_keeps_its_routes() -> None:
     )
     assert (holders(result), declined) == ({3: 9, 4: 9}, 1)
     assert result.unserved == {6: "left out"}
+
+
+def test_a_declined_group_still_takes_the_moves_that_pay_alone() -> None:
+    # The plan gives all four of 7's stops to 8: about as long as 7 driving them, so four
+    # moves do not pay as a whole. Stop 1 alone, next to 8's base, saves ~22 km: taken.
+    pickups = [stop(1, 9.5), stop(2, 0.5), stop(11, 0.3), stop(12, 0.7)]
+    owners = {1: 7, 2: 7, 11: 7, 12: 7}
+    kept = plan(pickups, {7: [11, 2, 12, 1]})
+    searched = plan(pickups, {8: [11, 2, 12, 1]})
+    result, declined = plan_moves.paying_part(searched, kept, owners, FLEET, pickups)
+    assert (holders(result), declined) == ({1: 8, 2: 7, 11: 7, 12: 7}, 3)
+    assert check_plan(FLEET, pickups, result, HaversineDistances()).feasible
+    assert [v.pickup_id for r in result.routes if r.collector_id == 7 for v in r.visits] == [
+        11,
+        2,
+        12,
+    ]
+
+
+def test_a_waiting_pickup_goes_where_the_plan_puts_it_when_that_is_shorter() -> None:
+    # The kept routes gave waiting pickup 5 to 7 (far) and the plan gives it to 8 together
+    # with a move of 7's stop 2 that does not pay: 5 alone goes to 8 (no move to pay for).
+    pickups = [stop(2, 0.5), stop(5, 9)]
+    owners = {2: 7}
+    kept = plan(pickups, {7: [2, 5]})
+    searched = plan(pickups, {8: [2, 5]})
+    result, declined = plan_moves.paying_part(searched, kept, owners, FLEET, pickups)
+    assert (holders(result), declined) == ({2: 7, 5: 8}, 1)
