@@ -19,13 +19,13 @@ Create Date: 2026-11-24 11:00:00+00:00
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 from ewaste.db.append_only import add_append_only_guards, drop_append_only_guards
+from ewaste.db.check_constraints import set_check, values_in
 
 revision: str = "0014"
 down_revision: str | None = "0013"
@@ -41,32 +41,6 @@ EVENT_KINDS = (
     "unit:dismantle:record",
 )
 HISTORY = "lot_discrepancy_status_change"
-
-
-def _in(column: str, values: Sequence[str]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def _set_check(table: str, name: str, expression: str) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        op.drop_constraint(op.f(name), table, type_="check")
-        op.create_check_constraint(op.f(name), table, expression)
-        return
-    sql = bind.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-    ).scalar_one()
-    pattern = re.compile(rf"CONSTRAINT {name} CHECK \(.*?\)\)")
-    if not pattern.search(sql):
-        raise RuntimeError(f"{name} not found in the definition of {table}")
-    new_sql = pattern.sub(lambda _: f"CONSTRAINT {name} CHECK ({expression})", sql, count=1)
-    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    bind.exec_driver_sql("PRAGMA writable_schema = ON")
-    bind.exec_driver_sql(
-        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (new_sql, table)
-    )
-    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
-    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
 def upgrade() -> None:
@@ -204,17 +178,17 @@ def upgrade() -> None:
     op.create_index(op.f(f"ix_{HISTORY}_discrepancy_id"), HISTORY, ["discrepancy_id"])
     add_append_only_guards(HISTORY)
     op.create_index("ix_lot_match_queue", "lot", ["sale_method", "status", "id"], unique=False)
-    _set_check("unit", "ck_unit_status_known", _in("status", (*UNIT_STATUSES, "missing")))
-    _set_check(
+    set_check("unit", "ck_unit_status_known", values_in("status", (*UNIT_STATUSES, "missing")))
+    set_check(
         "custody_event",
         "ck_custody_event_kind_known",
-        _in("kind", (*EVENT_KINDS, "unit:missing:reception")),
+        values_in("kind", (*EVENT_KINDS, "unit:missing:reception")),
     )
 
 
 def downgrade() -> None:
-    _set_check("custody_event", "ck_custody_event_kind_known", _in("kind", EVENT_KINDS))
-    _set_check("unit", "ck_unit_status_known", _in("status", UNIT_STATUSES))
+    set_check("custody_event", "ck_custody_event_kind_known", values_in("kind", EVENT_KINDS))
+    set_check("unit", "ck_unit_status_known", values_in("status", UNIT_STATUSES))
     op.drop_index("ix_lot_match_queue", table_name="lot")
     drop_append_only_guards(HISTORY)
     op.drop_index(op.f(f"ix_{HISTORY}_discrepancy_id"), table_name=HISTORY)

@@ -1,6 +1,7 @@
-"""The route of units found after a lot's reception in the authorization matrix
+"""The routes of units found after a lot's reception in the authorization matrix
 (tests/api/test_authorization_matrix.py): per side, a lot of two units that the side's
-plant received with one missing (decided by the rule at once), and that missing unit."""
+plant received with one missing (decided by the rule at once), and that missing unit —
+found at the plant, or back at the station that shipped it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.api.matrix_world import (
 NA = None
 Row = dict[str, int | None]
 ROUTE: Route = ("POST", "/api/lots/{lot_id}/found-units")
+AT_STATION: Route = ("POST", "/api/lots/{lot_id}/found-at-station")
 
 
 def add_found_units(session: Session, mw: MatrixWorld, now: datetime) -> None:
@@ -56,7 +58,15 @@ def _found(mw: MatrixWorld, role: str, case: str) -> Call:
     return Call(f"/api/lots/{lot_id}/found-units", {"unit_code": mw.extra[f"found_unit:{side}"]})
 
 
-FOUND_UNITS_BUILDERS: dict[Route, Builder] = {ROUTE: _found}
+def _at_station(mw: MatrixWorld, role: str, case: str) -> Call:
+    side = "a" if case == "own" else "b"
+    lot_id = MISSING_ID if case == "missing" else mw.extra[f"found_lot:{side}"]
+    return Call(
+        f"/api/lots/{lot_id}/found-at-station", {"unit_code": mw.extra[f"found_unit:{side}"]}
+    )
+
+
+FOUND_UNITS_BUILDERS: dict[Route, Builder] = {ROUTE: _found, AT_STATION: _at_station}
 
 
 def _same(own: int | None, other: int | None = NA, missing: int | None = NA) -> Row:
@@ -75,6 +85,17 @@ FOUND_UNITS_MATRIX: dict[Route, dict[str, Row]] = {
         "producer": _same(404, 404, 404),
         "operator": _same(404, 404, 404),
         "regulator": _same(404, 404, 404),
-    }
+    },
+    # Only the station that shipped the lot (201); anyone else sees no such lot.
+    AT_STATION: {
+        "anonymous": _same(401, 401, 401),
+        "household": _same(404, 404, 404),
+        "collector": _same(404, 404, 404),
+        "station": _same(201, 404, 404),
+        "plant": _same(404, 404, 404),
+        "producer": _same(404, 404, 404),
+        "operator": _same(404, 404, 404),
+        "regulator": _same(404, 404, 404),
+    },
 }
-FOUND_UNITS_INTEGER_ID_ROUTES: dict[Route, str] = {ROUTE: "plant"}
+FOUND_UNITS_INTEGER_ID_ROUTES: dict[Route, str] = {ROUTE: "plant", AT_STATION: "station"}

@@ -223,6 +223,68 @@ def test_the_plant_receives_a_missing_unit_that_turned_up_on_the_page(
     assert '/found"' not in seen
 
 
+def test_the_station_takes_back_a_unit_it_never_loaded_on_the_page(
+    app_client: TestClient, session: Session, world: World, clock: FrozenClock
+) -> None:
+    lot = _shipped_lot(app_client, session, world, clock)
+    arrived, left_home = lot["unit_codes"]
+    exchange.receive_lot(  # one of two missing: decided at once by the rule
+        session,
+        actor=world.plant_a,
+        lot_id=lot["id"],
+        unit_codes=[arrived],
+        load_grams=exchange.lots_for(session, actor=world.plant_a)[0].grams // 2,
+        now=clock.now(),
+        tolerance_basis_points=10_000,
+        fee_basis_points=200,
+    )
+    session.commit()
+    station = world.station_a.organisation_id
+    before = ledger.balance(session, ledger.Accounts.party_pending(station))
+    login_as(app_client, "sta-a")
+    page = app_client.get("/discrepancies").text
+    form = f'action="/discrepancies/{lot["id"]}/found-at-station"'
+    assert form in page
+    assert "缺失的物品其实还在回收站" in page
+    wrong = app_client.post(
+        f"/discrepancies/{lot['id']}/found-at-station",
+        data={"unit_code": arrived, "csrf_token": csrf_from(page)},
+    )
+    assert wrong.status_code == 409
+    assert f"物品 {arrived} 不是批次 {lot['id']} 的缺失物品。" in wrong.text
+    done = app_client.post(
+        f"/discrepancies/{lot['id']}/found-at-station",
+        data={"unit_code": left_home, "csrf_token": csrf_from(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    after = app_client.get("/discrepancies").text
+    assert f'id="found-{lot["id"]}"' in after
+    assert "在回收站找到" in after
+    assert left_home in after
+    assert form not in after  # nothing left missing
+    assert ledger.balance(session, ledger.Accounts.party_pending(station)) == before
+    # Back in stock: the station may list it again.
+    again = app_client.post(
+        "/api/lots",
+        json={"unit_codes": [left_home], "price": {"amount": "200.00", "currency": "CNY"}},
+        headers=token(app_client, "sta-a"),
+    )
+    assert again.status_code == 201, again.text
+    # The plant sees where it was found and has nothing left to receive.
+    login_as(app_client, "plant-a", lang="en")
+    seen = app_client.get("/discrepancies").text
+    assert "Found back at the station" in seen
+    assert f'action="/discrepancies/{lot["id"]}/found"' not in seen
+    api = app_client.get(
+        f"/api/lots/{lot['id']}/discrepancy", headers=token(app_client, "plant-a")
+    ).json()
+    assert [(f["unit_code"], f["place"], f["paid"]["amount"]) for f in api["found_units"]] == [
+        (left_home, "station", "0.00")
+    ]
+    assert api["still_missing_codes"] == []
+
+
 def test_market_data_and_photos_on_the_board(
     app_client: TestClient, session: Session, world: World, clock: FrozenClock
 ) -> None:

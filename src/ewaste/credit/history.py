@@ -65,7 +65,9 @@ _lot = table(
     column("grams", Integer),
     column("received_grams", Integer),
 )
-_lot_unit = table("lot_unit", column("lot_id", Integer), column("unit_id", Integer))
+_lot_unit = table(
+    "lot_unit", column("lot_id", Integer), column("unit_id", Integer), column("released_at")
+)
 _discrepancy = table(
     "lot_discrepancy",
     column("id", Integer),
@@ -276,6 +278,7 @@ def _collector_lots(session: Session, counts: dict[int, _Counts], ids: list[int]
             and_(
                 _event.c.kind == COLLECT,
                 _event.c.to_id.in_(ids),
+                _lot_unit.c.released_at.is_(None),  # found back at the station: not in it
                 _lot.c.status.in_(_RECEIVED_LOT),
                 _lot.c.received_grams.is_not(None),
             )

@@ -22,6 +22,7 @@ KINDS = {
     "unit:ship:dispatch": "shipped to a plant",
     "unit:receive:plant": "received at the plant",
     "unit:missing:reception": "reported missing from the load at the plant",
+    "unit:find:station": "found back at the station, never loaded",
     "unit:dismantle:record": "dismantled",
 }
 METHODS = {

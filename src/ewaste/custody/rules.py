@@ -35,6 +35,9 @@ class HandoverKind(StrEnum):
     MISSING = "unit:missing:reception"
     """The plant reports a shipped unit missing from the load. Like a reception it repeats
     the shipment's giver and receiver; the shipping station stays the holder."""
+    FIND = "unit:find:station"
+    """A unit reported missing from the load turns up at the station that shipped it (it
+    never left): the station, its holder all along, is giver and receiver."""
 
 
 UNIT_TRANSITIONS: Final[Mapping[tuple[UnitStatus | None, HandoverKind], UnitStatus]] = {
@@ -46,6 +49,8 @@ UNIT_TRANSITIONS: Final[Mapping[tuple[UnitStatus | None, HandoverKind], UnitStat
     (UnitStatus.IN_TRANSIT, HandoverKind.MISSING): UnitStatus.MISSING,
     # Reported missing from the load, then found at the plant after all (exchange).
     (UnitStatus.MISSING, HandoverKind.RECEIVE): UnitStatus.AT_PLANT,
+    # ... or found at the station that shipped it: back in its stock, to be sold again.
+    (UnitStatus.MISSING, HandoverKind.FIND): UnitStatus.AT_STATION,
 }
 
 
@@ -129,8 +134,9 @@ def chain_problems(links: Sequence[ChainLink]) -> list[str]:
     """Every way a unit's chain breaks the rules; empty when the chain is consistent.
 
     A consistent chain follows the status table from the first event, and each
-    handover starts where the previous one ended (a reception confirms the same
-    giver and receiver as the shipment it closes).
+    handover starts with whoever held the unit after the previous one (a reception
+    confirms the same giver and receiver as the shipment it closes; a unit found at the
+    station after a missing report is given and received by that station).
     """
     problems: list[str] = []
     status: UnitStatus | None = None
@@ -146,8 +152,10 @@ def chain_problems(links: Sequence[ChainLink]) -> list[str]:
                 expected = (previous.from_id, previous.to_id)
                 if (link.from_id, link.to_id) != expected:
                     problems.append(f"event {index + 1}: reception does not match shipment")
-            elif link.from_id != previous.to_id:
-                problems.append(f"event {index + 1}: giver is not the previous receiver")
+            elif link.from_id != holder_after(
+                previous.kind, from_id=previous.from_id, to_id=previous.to_id
+            ) or (link.kind is HandoverKind.FIND and link.to_id != link.from_id):
+                problems.append(f"event {index + 1}: giver is not the previous holder")
         previous = link
     return problems
 

@@ -18,7 +18,7 @@ from ewaste.exchange.board import (
     market_board,
 )
 from ewaste.exchange.contracts import ContractView, contracts_for, get_contract
-from ewaste.exchange.found_units import receive_found_unit
+from ewaste.exchange.found_units import receive_found_unit, unit_found_at_station
 from ewaste.exchange.licences import (
     AssessmentNotFound,
     AssessmentView,
@@ -91,6 +91,7 @@ from ewaste.exchange.rules import (
     StandingBidNotFound,
     UnitAlreadyInLot,
     UnitNotMissing,
+    UnitPaidFor,
 )
 from ewaste.exchange.services import (
     DEFAULT_TRANSPORT_FEN_PER_KM,
@@ -173,6 +174,7 @@ __all__ = [
     "StandingBidView",
     "UnitAlreadyInLot",
     "UnitNotMissing",
+    "UnitPaidFor",
     "assessments_of",
     "auction_of_lot",
     "buy_lot",
@@ -203,5 +205,6 @@ __all__ = [
     "review_assessment",
     "ship_lot",
     "standing_bids_for",
+    "unit_found_at_station",
     "withdraw_standing_bid",
 ]

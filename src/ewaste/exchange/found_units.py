@@ -9,6 +9,11 @@ discrepancy's history, and the plant pays the station for it from its balance: t
 the pro rata rule gives one more unit received, never beyond the contract price
 (`rules.price_of_found_unit`), less the platform fee, through the station's settlement
 tier like any sale (`settlement.settle_at_reception`, source `lot:{id}:found:{unit}`).
+
+When the station that shipped the lot finds it at home instead — never loaded — it takes
+it back into its stock (`unit_found_at_station`): custody `unit:find:station`, the unit
+leaves the lot (its membership released, so it can be listed again), it is recorded as
+found at the station, and no money moves — the plant paid only for the units it received.
 """
 
 from __future__ import annotations
@@ -87,7 +92,8 @@ def receive_found_unit(
     price = rules.price_of_found_unit(
         Money(found.contract_price_fen),
         lot_units=found.lot_units,
-        received_units=found.received_units + len(earlier),
+        # Units found back at the station never reached the plant: not received.
+        received_units=found.received_units + sum(1 for f in earlier if f.place == "plant"),
         paid=Money(paid_before),
     )
     contract = MarketRepository(session).contract_of_lot(lot.id)
@@ -110,6 +116,7 @@ def receive_found_unit(
             found_at=now,
             found_by=actor.user_id,
             paid_fen=price.minor,
+            place="plant",
         )
     )
     repo.stage(
@@ -126,6 +133,95 @@ def receive_found_unit(
         ]
     )
     lot.received_units = (lot.received_units or 0) + 1
+    session.flush()
+    return discrepancy_view(session, found)
+
+
+def unit_found_at_station(
+    session: Session,
+    *,
+    actor: Actor,
+    lot_id: int,
+    unit_code: str,
+    now: datetime,
+    evidence: Sequence[str] = (),
+) -> DiscrepancyView:
+    """The station that shipped the lot finds at home one of its units the reception
+    reported missing: the unit is back in its stock and out of the lot (the module says
+    how). Returns the discrepancy as it is now.
+
+    Raises LotNotFound (not this station's lot), DiscrepancyNotFound (the reception
+    matched), InvalidUnitCode, UnitNotMissing (not a unit of the lot reported missing, or
+    found already, here or at the plant), UnitPaidFor (an operator's decision paid the
+    station more than the pro rata price of the units the plant has: the plant paid for
+    this one, which is then not the station's to sell again) and InvalidEvidence. Nothing
+    is written when any is raised. The discrepancy may still wait for an operator: the
+    unit was not received either way, and the operator then decides knowing it.
+    """
+    lot = access_lot(
+        session,
+        actor=actor,
+        lot_id=lot_id,
+        permission=Permission.STATION_LOT_SHIP,
+        for_update=True,
+    )
+    refs = rules.check_references(evidence)
+    code = custody.parse_unit_code(unit_code)
+    repo = ReceptionRepository(session)
+    found = repo.discrepancy_of_lot(lot.id, for_update=True)
+    if found is None:
+        raise DiscrepancyNotFound(lot_id=lot_id)
+    missing = {u.unit_code for u in repo.discrepancy_units(found.id) if u.kind == "missing"}
+    earlier = repo.found_units(found.id)
+    if code not in missing or code in {f.unit_code for f in earlier}:
+        raise rules.UnitNotMissing(unit_code=code, lot_id=lot_id)
+    if found.status == DiscrepancyStatus.DECIDED.value:
+        at_plant = found.received_units + sum(1 for f in earlier if f.place == "plant")
+        paid = (found.adjusted_price_fen or 0) + sum(f.paid_fen for f in earlier)
+        fair = rules.price_by_rule(
+            Money(found.contract_price_fen), lot_units=found.lot_units, received_units=at_plant
+        )
+        if paid > fair.minor:  # an operator's decision paid for more than the plant has
+            raise rules.UnitPaidFor(unit_code=code, lot_id=lot_id)
+    station = identity.organisation_row(session, actor.organisation_id)
+    custody.hand_over(
+        session,
+        actor=actor,
+        unit_codes=[code],
+        handover=custody.Handover(
+            kind=custody.HandoverKind.FIND,
+            from_id=lot.station_id,
+            to_id=lot.station_id,
+            at=now,
+            place=station.location if station else None,
+            ref=f"lot:{lot.id}",
+            evidence=" ".join(refs)[:200],
+        ),
+    )
+    repo.release_unit(lot.id, code, at=now)
+    repo.add_found_unit(
+        LotFoundUnit(
+            discrepancy_id=found.id,
+            unit_code=code,
+            found_at=now,
+            found_by=actor.user_id,
+            paid_fen=0,
+            place="station",
+        )
+    )
+    repo.stage(
+        [
+            LotDiscrepancyStatusChange(
+                discrepancy_id=found.id,
+                from_status=found.status,
+                to_status=found.status,
+                event="unit_found_at_station",
+                actor_id=actor.user_id,
+                at=now,
+                note=f"unit {code} found at the station, never loaded; back in its stock",
+            )
+        ]
+    )
     session.flush()
     return discrepancy_view(session, found)
 

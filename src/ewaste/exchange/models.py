@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -106,14 +107,26 @@ class Lot(Base):
 
 
 class LotUnit(Base):
-    """Membership of a unit in a lot; a unit belongs to at most one lot."""
+    """Membership of a unit in a lot; a unit belongs to at most one lot at a time. A unit
+    reported missing at reception and found back at its station leaves the lot then
+    (`released_at`) and may be listed again; the row stays, as the lot's history."""
 
     __tablename__ = "lot_unit"
+    __table_args__ = (
+        Index(
+            "uq_lot_unit_unit_id_held",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit_code: Mapped[str] = mapped_column(String(20))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class LotStatusChange(Base):
@@ -419,14 +432,18 @@ class LotDiscrepancyUnit(Base):
 
 
 class LotFoundUnit(Base):
-    """A unit the lot's reception reported missing that turned up at the plant afterwards:
-    received then, and paid for by the plant (`paid_fen`, its share by the pro rata rule,
-    never beyond the contract price). Never updated; once per unit and discrepancy."""
+    """A unit the lot's reception reported missing that turned up afterwards: at the plant
+    (`place` 'plant': received then, and paid for by the plant — `paid_fen`, its share by
+    the pro rata rule, never beyond the contract price) or at the station that shipped it
+    ('station': never loaded, back in its stock, nothing paid). Never updated; once per
+    unit and discrepancy."""
 
     __tablename__ = "lot_found_unit"
     __table_args__ = (
         UniqueConstraint("discrepancy_id", "unit_code"),
         CheckConstraint("paid_fen >= 0", name="paid_not_negative"),
+        CheckConstraint("place IN ('plant', 'station')", name="place_known"),
+        CheckConstraint("place = 'plant' OR paid_fen = 0", name="station_finds_unpaid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -435,6 +452,7 @@ class LotFoundUnit(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
     found_by: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     paid_fen: Mapped[int] = mapped_column(BigInteger)
+    place: Mapped[str] = mapped_column(String(10), server_default="plant")
 
 
 class LotDiscrepancyStatusChange(Base):

@@ -99,6 +99,8 @@ def lot_counts_by_status(session: Session) -> dict[str, int]:
 
 
 def units_in_any_lot(session: Session, unit_ids: Sequence[int]) -> set[int]:
-    """Those of the unit ids that already belong to a lot."""
-    stmt = select(LotUnit.unit_id).where(LotUnit.unit_id.in_(unit_ids))
+    """Those of the unit ids that belong to a lot now (not released from it)."""
+    stmt = select(LotUnit.unit_id).where(
+        LotUnit.unit_id.in_(unit_ids), LotUnit.released_at.is_(None)
+    )
     return set(session.scalars(stmt))

@@ -98,12 +98,15 @@ class DiscrepancyView:
 
 @dataclass(frozen=True, slots=True)
 class FoundUnit:
-    """A unit reported missing at reception, received at the plant afterwards."""
+    """A unit reported missing at reception that turned up afterwards: received at the
+    plant, or found back at the station that shipped it (`place`)."""
 
     unit_code: str
     found_at: datetime
     paid: Money
-    """What the plant paid the station for it (before the platform fee)."""
+    """What the plant paid the station for it (before the platform fee); nothing for a
+    unit found at the station, which never left it."""
+    place: str = "plant"
 
 
 def receive_lot(
@@ -348,7 +351,7 @@ def discrepancy_view(session: Session, found: LotDiscrepancy) -> DiscrepancyView
             for h in repo.discrepancy_history(found.id)
         ),
         found=tuple(
-            FoundUnit(f.unit_code, f.found_at, Money(f.paid_fen))
+            FoundUnit(f.unit_code, f.found_at, Money(f.paid_fen), f.place)
             for f in repo.found_units(found.id)
         ),
     )

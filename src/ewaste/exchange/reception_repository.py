@@ -4,8 +4,9 @@ standing-bid matching queue (a repository module beside `repository.py`, which i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from ewaste.db.session import is_sqlite
@@ -16,6 +17,7 @@ from ewaste.exchange.models import (
     LotDiscrepancyUnit,
     LotFoundUnit,
     LotPhoto,
+    LotUnit,
 )
 from ewaste.exchange.rules import LotStatus, SaleMethod
 
@@ -54,13 +56,26 @@ class ReceptionRepository:
         return self._session.scalars(stmt).all()
 
     def found_units(self, discrepancy_id: int) -> Sequence[LotFoundUnit]:
-        """Units of the discrepancy found at the plant after the reception, oldest first."""
+        """Units of the discrepancy found after the reception (at the plant or at the
+        station), oldest first."""
         stmt = (
             select(LotFoundUnit)
             .where(LotFoundUnit.discrepancy_id == discrepancy_id)
             .order_by(LotFoundUnit.id)
         )
         return self._session.scalars(stmt).all()
+
+    def release_unit(self, lot_id: int, unit_code: str, *, at: datetime) -> None:
+        """Take the unit out of the lot (its membership row stays, released `at`)."""
+        self._session.execute(
+            update(LotUnit)
+            .where(
+                LotUnit.lot_id == lot_id,
+                LotUnit.unit_code == unit_code,
+                LotUnit.released_at.is_(None),
+            )
+            .values(released_at=at)
+        )
 
     def add_found_unit(self, found: LotFoundUnit) -> None:
         """Store a unit found after the reception (never updates one)."""

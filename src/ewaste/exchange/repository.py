@@ -62,8 +62,10 @@ class ExchangeRepository:
         return self._session.scalars(stmt).all()
 
     def lots_of_units(self, unit_ids: Sequence[int]) -> dict[int, int]:
-        """{unit id: lot id} for those of the units already in a lot."""
-        stmt = select(LotUnit.unit_id, LotUnit.lot_id).where(LotUnit.unit_id.in_(unit_ids))
+        """{unit id: lot id} for those of the units in a lot now (not released from it)."""
+        stmt = select(LotUnit.unit_id, LotUnit.lot_id).where(
+            LotUnit.unit_id.in_(unit_ids), LotUnit.released_at.is_(None)
+        )
         return {int(u): int(lot) for u, lot in self._session.execute(stmt)}
 
     def add(

@@ -127,7 +127,7 @@ class TestChain:
 
     def test_a_giver_who_did_not_receive_the_unit_is_reported(self) -> None:
         stolen = ChainLink(HandoverKind.DELIVER, OTHER, STATION, 0)
-        assert chain_problems([COLLECT, stolen]) == ["event 2: giver is not the previous receiver"]
+        assert chain_problems([COLLECT, stolen]) == ["event 2: giver is not the previous holder"]
 
     @pytest.mark.parametrize(
         "reception",
@@ -142,6 +142,28 @@ class TestChain:
         links = [COLLECT, DELIVER, SHIP, reception, DISMANTLE]
         assert chain_problems(links)[0] == "event 4: reception does not match shipment"
         assert not chain_is_complete(links)
+
+    def test_a_unit_missing_from_the_load_can_be_found_at_the_station_and_shipped_again(
+        self,
+    ) -> None:
+        missing = ChainLink(HandoverKind.MISSING, STATION, PLANT, 0)
+        found = ChainLink(HandoverKind.FIND, STATION, STATION, 0)
+        links = [COLLECT, DELIVER, SHIP, missing, found, SHIP, RECEIVE, DISMANTLE]
+        assert chain_problems(links) == []
+        assert chain_is_complete(links)
+
+    @pytest.mark.parametrize(
+        "found",
+        [
+            ChainLink(HandoverKind.FIND, PLANT, PLANT, 0),  # the plant cannot find it here
+            ChainLink(HandoverKind.FIND, STATION, OTHER, 0),  # nor give it to another
+        ],
+    )
+    def test_only_the_station_holding_a_missing_unit_finds_it(self, found: ChainLink) -> None:
+        missing = ChainLink(HandoverKind.MISSING, STATION, PLANT, 0)
+        assert chain_problems([COLLECT, DELIVER, SHIP, missing, found]) == [
+            "event 5: giver is not the previous holder"
+        ]
 
     def test_a_chain_with_problems_is_not_complete_even_when_dismantled(self) -> None:
         links = [COLLECT, ChainLink(HandoverKind.DELIVER, OTHER, STATION, 0), SHIP, RECEIVE]

@@ -210,6 +210,17 @@ class UnitNotMissing(Conflict):
     message = "Unit {unit_code} is not missing from lot {lot_id}."
 
 
+class UnitPaidFor(Conflict):
+    """A station cannot take back a missing unit that the plant paid for: an operator's
+    decision paid the station more than the pro rata price of the units the plant has."""
+
+    code = "exchange.unit_paid_for"
+    message = (
+        "The plant paid for unit {unit_code} of lot {lot_id} (an operator's decision): it "
+        "is the plant's and cannot go back into the station's stock."
+    )
+
+
 class DiscrepancyStillOpen(Conflict):
     """A unit found while the lot's discrepancy waits for an operator: decided first."""
 

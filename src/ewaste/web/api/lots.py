@@ -171,16 +171,21 @@ class DiscrepancyChangeOut(BaseModel):
 
 
 class FoundUnitOut(BaseModel):
-    """A unit reported missing at reception that turned up at the plant afterwards."""
+    """A unit reported missing at reception that turned up afterwards."""
 
     unit_code: str
     found_at: datetime
     paid: MoneyOut
-    """What the plant paid the station for it, before the platform fee."""
+    """What the plant paid the station for it, before the platform fee (nothing for a unit
+    found at the station)."""
+    place: str
+    """Where it turned up: `plant` (received there, paid for) or `station` (never loaded;
+    back in the station's stock and out of the lot)."""
 
 
 class FoundUnitIn(BaseModel):
-    """A unit of the lot, reported missing at reception, found at the plant."""
+    """A unit of the lot, reported missing at reception, found at the plant (or back at the
+    station that shipped it)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -218,7 +223,8 @@ class DiscrepancyOut(BaseModel):
     decided_at: datetime | None
     history: list[DiscrepancyChangeOut]
     found_units: list[FoundUnitOut]
-    """Units reported missing that turned up at the plant afterwards (received, paid)."""
+    """Units reported missing that turned up afterwards: at the plant (received, paid) or
+    at the station (back in its stock)."""
     still_missing_codes: list[str]
     """`missing_codes` less the units found since (the counts above are the reception's)."""
 
@@ -262,7 +268,12 @@ class DiscrepancyOut(BaseModel):
                 for h in d.history
             ],
             found_units=[
-                FoundUnitOut(unit_code=f.unit_code, found_at=f.found_at, paid=MoneyOut.of(f.paid))
+                FoundUnitOut(
+                    unit_code=f.unit_code,
+                    found_at=f.found_at,
+                    paid=MoneyOut.of(f.paid),
+                    place=f.place,
+                )
                 for f in d.found
             ],
             still_missing_codes=list(d.still_missing),
@@ -326,6 +337,26 @@ def receive_found_unit(
         unit_code=body.unit_code,
         now=ctx.now,
         fee_basis_points=ctx.settings.platform_fee_basis_points,
+        evidence=body.evidence,
+    )
+    return DiscrepancyOut.of(view)
+
+
+@router.post("/lots/{lot_id}/found-at-station", response_model=DiscrepancyOut, status_code=201)
+def unit_found_at_station(
+    lot_id: PathId,
+    body: FoundUnitIn,
+    ctx: RequestContext = Depends(api_context, scope="function"),
+) -> DiscrepancyOut:
+    """A unit of the lot that its reception reported missing is found back at the station
+    that shipped it (never loaded; that station only): it returns to the station's stock
+    and leaves the lot, so it can be listed again. No money moves."""
+    view = exchange.unit_found_at_station(
+        ctx.session,
+        actor=ctx.actor,
+        lot_id=lot_id,
+        unit_code=body.unit_code,
+        now=ctx.now,
         evidence=body.evidence,
     )
     return DiscrepancyOut.of(view)

@@ -1,6 +1,7 @@
 """Reception discrepancies: the plant and the station see theirs, staff see all, an
-operator decides an open one (adjusted price and reason), and the plant receives a unit
-reported missing that turned up afterwards — the same services as the API."""
+operator decides an open one (adjusted price and reason), the plant receives a unit
+reported missing that turned up afterwards, and the station that shipped the lot takes
+back one that was never loaded — the same services as the API."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, ctx: RequestContext, failure: Failure | None = None) -> Response:
     views = exchange.discrepancies_for(ctx.session, actor=ctx.actor)
-    open_forms = {f"decide-{v.lot_id}" for v in views if v.status == "open"} | {
-        f"found-{v.lot_id}" for v in views if v.status == "decided"
-    }
+    open_forms = (
+        {f"decide-{v.lot_id}" for v in views if v.status == "open"}
+        | {f"found-{v.lot_id}" for v in views if v.status == "decided"}
+        | {f"home-{v.lot_id}" for v in views if v.still_missing}
+    )
     return render(
         request,
         "discrepancies.html",
@@ -38,6 +41,7 @@ def _page(request: Request, ctx: RequestContext, failure: Failure | None = None)
         discrepancies=views,
         can_decide=ctx.actor.can(Permission.STAFF_DISCREPANCY_DECIDE),
         may_receive=ctx.actor.can(Permission.PLANT_LOT_RECEIVE),
+        may_find_at_station=ctx.actor.can(Permission.STATION_LOT_SHIP),
     )
 
 
@@ -90,4 +94,26 @@ def receive_found(
         )
     except DomainError as err:
         return _page(request, ctx, failed(request, ctx, f"found-{lot_id}", err, form))
+    return see_other(f"/discrepancies#lot-{lot_id}")
+
+
+@router.post("/discrepancies/{lot_id}/found-at-station", name="page_unit_found_at_station")
+def found_at_station(
+    request: Request,
+    lot_id: PathId,
+    form: FormData = Depends(csrf.checked_form),
+    ctx: RequestContext = Depends(page_context),
+) -> Response:
+    """The station takes back a unit reported missing that it never loaded (same service
+    as POST /api/lots/{id}/found-at-station)."""
+    try:
+        exchange.unit_found_at_station(
+            ctx.session,
+            actor=ctx.actor,
+            lot_id=lot_id,
+            unit_code=forms.text(form, "unit_code"),
+            now=ctx.now,
+        )
+    except DomainError as err:
+        return _page(request, ctx, failed(request, ctx, f"home-{lot_id}", err, form))
     return see_other(f"/discrepancies#lot-{lot_id}")

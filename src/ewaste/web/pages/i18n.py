@@ -124,6 +124,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
         "unit:receive:plant": N_("Received at the plant"),
         "unit:dismantle:record": N_("Dismantled"),
         "unit:missing:reception": N_("Missing from the load at the plant"),
+        "unit:find:station": N_("Found back at the station"),
     },
     "fraction": {
         "ferrous": N_("Ferrous metal"),
