@@ -9,13 +9,14 @@ from alembic import command
 from alembic.config import Config
 
 from ewaste.config import Settings
+from ewaste.db.schema import project_root
 
 app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 
 
 def alembic_config(database_url: str) -> Config:
     """Alembic's configuration for our migrations, pointed at `database_url`."""
-    root = _project_root()
+    root = project_root()
     config = Config(str(root / "alembic.ini"))
     config.set_main_option("script_location", str(root / "migrations"))
     config.attributes["database_url"] = database_url
@@ -35,14 +36,6 @@ def upgrade() -> None:
     settings = Settings()
     upgrade_to_head(settings.database_url)
     typer.echo(f"database at head: {_safe(settings.database_url)}")
-
-
-def _project_root() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "alembic.ini").exists() and (parent / "migrations").is_dir():
-            return parent
-    raise RuntimeError("alembic.ini not found: run from a source checkout (pip install -e .)")
 
 
 def _safe(url: str) -> str:

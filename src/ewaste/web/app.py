@@ -12,7 +12,7 @@ from ewaste.config import Settings
 from ewaste.db.session import make_engine, make_session_factory, make_single_write_engine
 from ewaste.kernel.clock import Clock, SystemClock
 from ewaste.pricing import PriceBookCache
-from ewaste.web import api, pages
+from ewaste.web import api, health, pages
 from ewaste.web.custody_key import check_web_keys
 from ewaste.web.errors import install_error_handlers
 from ewaste.web.throttle import Throttle, TooManyLoginAttempts, TooManyLookups
@@ -73,4 +73,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in api.ROUTERS:
         app.include_router(router, prefix=api.PREFIX)
     pages.install(app, settings)
+    app.include_router(health.router)
     return app

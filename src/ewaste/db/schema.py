@@ -1,0 +1,43 @@
+"""Which schema revision the code expects and which one a database holds.
+
+The code's revision is the head of `migrations/` (Alembic), read once per process; the
+database's is the row Alembic keeps in `alembic_version`. A web or worker whose database
+is behind (or ahead of) its code answers wrongly, so the health check compares the two.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+
+
+def project_root() -> Path:
+    """The source checkout holding alembic.ini and migrations/ (installed with -e)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "alembic.ini").exists() and (parent / "migrations").is_dir():
+            return parent
+    raise RuntimeError("alembic.ini not found: run from a source checkout (pip install -e .)")
+
+
+@cache
+def code_revision() -> str:
+    """The newest migration's revision id (the head of migrations/)."""
+    config = Config(str(project_root() / "alembic.ini"))
+    config.set_main_option("script_location", str(project_root() / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:
+        raise RuntimeError("migrations/ has no head revision")
+    return head
+
+
+def database_revision(connection: Connection) -> str | None:
+    """The revision the database was migrated to, or None before its first migration."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return None if revision is None else str(revision)
