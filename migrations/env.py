@@ -17,7 +17,8 @@ import ewaste.orders.models
 import ewaste.partners.models
 import ewaste.payouts.models
 import ewaste.pricing.models
-import ewaste.settlement.models  # noqa: F401 - every domain's tables must be in the metadata
+import ewaste.settlement.models
+import ewaste.worker.models  # noqa: F401 - every domain's tables must be in the metadata
 from ewaste.config import Settings
 from ewaste.db.base import Base
 from ewaste.db.session import make_engine

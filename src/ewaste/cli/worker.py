@@ -12,7 +12,7 @@ from ewaste import custody
 from ewaste.cli.context import session_factory
 from ewaste.config import Settings
 from ewaste.kernel.clock import SystemClock
-from ewaste.worker import run_due_jobs, run_forever
+from ewaste.worker import record_round, run_due_jobs, run_forever, this_worker
 
 
 def worker(
@@ -28,7 +28,10 @@ def worker(
         raise SystemExit(2) from error
     factory = session_factory(settings)
     if once:
-        counts = run_due_jobs(factory, SystemClock())
+        clock = SystemClock()
+        started = clock.now()
+        counts = run_due_jobs(factory, clock)
+        record_round(factory, clock, name=this_worker(), started_at=started)
         typer.echo(" ".join(f"{name}={n}" for name, n in counts.items()))
         return
     stop = threading.Event()

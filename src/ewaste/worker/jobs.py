@@ -34,6 +34,7 @@ from ewaste import (
 from ewaste.config import Settings
 from ewaste.db.uow import transaction
 from ewaste.kernel.clock import Clock
+from ewaste.worker import heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +197,9 @@ def run_forever(
 ) -> None:
     """Run due jobs every `interval_seconds` until `stop` is set. A job that fails is logged
     and retried next round; the jobs after it still run (a certificate the key may not
-    sign must not stop checkpoints, settlements or routes)."""
+    sign must not stop checkpoints, settlements or routes). Each round leaves a heartbeat
+    (`worker.heartbeat`), so the staff page can tell when no worker runs."""
+    name, started = heartbeat.this_worker(), clock.now()
     while not stop.is_set():
         counts: dict[str, int] = {}
         for job in JOBS:
@@ -204,6 +207,19 @@ def run_forever(
                 counts.update(run_due_jobs(factory, clock, jobs=(job,)))
             except Exception:  # the loop must survive one bad job; the next round retries
                 logger.exception("worker job %s failed", job.name)
+        record_round(factory, clock, name=name, started_at=started)
         if on_round is not None:
             on_round(counts)
         stop.wait(interval_seconds)
+
+
+def record_round(
+    factory: sessionmaker[Session], clock: Clock, *, name: str, started_at: datetime
+) -> None:
+    """Leave this worker's heartbeat for a finished round; a failure is logged, never
+    raised (the jobs ran; the next round tries again)."""
+    try:
+        with transaction(factory) as session:
+            heartbeat.beat(session, name=name, started_at=started_at, now=clock.now())
+    except Exception:  # a database hiccup must not stop the worker
+        logger.exception("worker heartbeat failed")

@@ -16,6 +16,7 @@ from ewaste.web.pages import csrf
 from ewaste.web.pages.auth import page_context
 from ewaste.web.pages.failures import Failure, error_page, failed
 from ewaste.web.pages.rendering import language, render, see_other
+from ewaste.worker import worker_status
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,6 +68,7 @@ def home(
         total_units=sum(line.units for line in overview.categories),
         total_grams=sum(line.grams for line in overview.categories),
         custody_log=custody.chain_status(ctx.session),
+        worker=worker_status(ctx.session, now=ctx.now),
     )
 
 
