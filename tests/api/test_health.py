@@ -38,6 +38,25 @@ def test_a_database_behind_the_code_is_reported(
     }
 
 
+def test_a_database_migrated_ahead_of_the_code_is_healthy_and_named(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The operator ran `ewaste db upgrade` for the code being deployed; this older web
+    # keeps serving (additive migrations) and says so.
+    monkeypatch.setattr(health, "code_revision", lambda: "0001")
+    monkeypatch.setattr(health, "code_knows", lambda revision: False)
+    answer = app_client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json()["database_schema"] == schema.code_revision()
+    assert answer.json()["schema"] == "0001"
+
+
+def test_the_code_knows_its_own_migrations_and_not_others() -> None:
+    assert schema.code_knows(schema.code_revision())
+    assert schema.code_knows("0001")
+    assert not schema.code_knows("9999")
+
+
 def test_an_unreachable_database_is_reported(
     app_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
+from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -88,8 +90,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY: Final = "ewaste_read_only"
+"""Execution option of a connection that only reads (`{READ_ONLY: True}`): on SQLite its
+transaction begins deferred, without the write lock, so it never waits for a writer (WAL
+lets it read meanwhile). For probes such as /healthz."""
+
+
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
     # failing with "database is locked" half-way through a transaction.
     # Straight to the driver: this runs once per transaction, on every request.
-    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    try:
+        connection.connection.dbapi_connection.execute(begin)
+    except sqlite3.OperationalError as busy:  # still locked after busy_timeout
+        # Raised from an event hook, the driver's error would escape SQLAlchemy's wrapping
+        # (and the web's 503 "database busy" answer): wrap it as SQLAlchemy would.
+        raise OperationalError(begin, None, busy) from busy

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,10 @@ from ewaste.worker.models import WorkerHeartbeat
 SILENT_AFTER: Final = timedelta(minutes=10)
 """A worker not seen for this long is reported as not running (rounds are seconds apart;
 a round with a long city plan search takes a few minutes at most)."""
+
+
+KEPT_FOR: Final = timedelta(days=7)
+"""Heartbeats of workers not seen for this long are deleted."""
 
 
 def this_worker() -> str:
@@ -34,12 +38,21 @@ def beat(session: Session, *, name: str, started_at: datetime, now: datetime) ->
     stmt = dialect.insert(WorkerHeartbeat).values(
         name=name, started_at=started_at, seen_at=now, rounds=1
     )
+    # A restarted worker may get the same name (pid 1 in a container): a new start
+    # begins its count again.
+    same_run = WorkerHeartbeat.started_at == started_at
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[WorkerHeartbeat.name],
-            set_={"seen_at": now, "rounds": WorkerHeartbeat.rounds + 1},
+            set_={
+                "seen_at": now,
+                "started_at": started_at,
+                "rounds": case((same_run, WorkerHeartbeat.rounds + 1), else_=1),
+            },
         )
     )
+    # Workers run once from cron leave a row each: keep a week of them.
+    session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.seen_at < now - KEPT_FOR))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,14 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ewaste import worker
 from ewaste.kernel.clock import FrozenClock
 from ewaste.worker import jobs as worker_jobs
 from ewaste.worker.heartbeat import beat
+from ewaste.worker.models import WorkerHeartbeat
 
 
 def test_a_worker_is_running_while_its_rounds_are_recent(
@@ -54,3 +56,17 @@ def test_each_round_of_the_worker_leaves_a_heartbeat(
     status = worker.worker_status(session, now=clock.now())
     assert status.running
     assert status.seen_at == clock.now() - timedelta(seconds=5)  # the third round's end
+
+
+def test_a_restarted_worker_with_the_same_name_counts_again_and_old_rows_go(
+    session: Session, clock: FrozenClock
+) -> None:
+    first = clock.now()
+    for _ in range(3):
+        beat(session, name="box:1", started_at=first, now=clock.now())
+    beat(session, name="cron:77", started_at=first, now=first)
+    clock.advance(timedelta(days=8))
+    restarted = clock.now()
+    beat(session, name="box:1", started_at=restarted, now=restarted)
+    rows = {r.name: (r.started_at, r.rounds) for r in session.scalars(select(WorkerHeartbeat))}
+    assert rows == {"box:1": (restarted, 1)}  # the cron run's row was a week old
