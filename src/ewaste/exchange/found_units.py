@@ -19,6 +19,7 @@ found at the station, and no money moves — the plant paid only for the units i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -26,7 +27,13 @@ from sqlalchemy.orm import Session
 from ewaste import custody, identity, ledger, settlement
 from ewaste.exchange import rules
 from ewaste.exchange.access import access_lot
-from ewaste.exchange.models import Contract, LotDiscrepancyStatusChange, LotFoundUnit
+from ewaste.exchange.models import (
+    Contract,
+    Lot,
+    LotDiscrepancy,
+    LotDiscrepancyStatusChange,
+    LotFoundUnit,
+)
 from ewaste.exchange.reception import DiscrepancyView, discrepancy_view
 from ewaste.exchange.reception_repository import ReceptionRepository
 from ewaste.exchange.repository import MarketRepository
@@ -69,25 +76,7 @@ def receive_found_unit(
         raise DiscrepancyNotFound(lot_id=lot_id)
     if found.status != DiscrepancyStatus.DECIDED.value:
         raise rules.DiscrepancyStillOpen(lot_id=lot_id)
-    missing = {u.unit_code for u in repo.discrepancy_units(found.id) if u.kind == "missing"}
-    earlier = repo.found_units(found.id)
-    if code not in missing or code in {f.unit_code for f in earlier}:
-        raise rules.UnitNotMissing(unit_code=code, lot_id=lot_id)
-    plant = identity.organisation_row(session, actor.organisation_id)
-    custody.hand_over(
-        session,
-        actor=actor,
-        unit_codes=[code],
-        handover=custody.Handover(
-            kind=custody.HandoverKind.RECEIVE,
-            from_id=lot.station_id,
-            to_id=actor.organisation_id,
-            at=now,
-            place=plant.location if plant else None,
-            ref=f"lot:{lot.id}",
-            evidence=" ".join(refs)[:200],
-        ),
-    )
+    earlier = _still_missing(repo, found, code, lot_id=lot_id)
     paid_before = (found.adjusted_price_fen or 0) + sum(f.paid_fen for f in earlier)
     price = rules.price_of_found_unit(
         Money(found.contract_price_fen),
@@ -109,28 +98,22 @@ def receive_found_unit(
             session=session,
             now=now,
         )
-    repo.add_found_unit(
-        LotFoundUnit(
-            discrepancy_id=found.id,
-            unit_code=code,
-            found_at=now,
-            found_by=actor.user_id,
-            paid_fen=price.minor,
-            place="plant",
-        )
-    )
-    repo.stage(
-        [
-            LotDiscrepancyStatusChange(
-                discrepancy_id=found.id,
-                from_status=found.status,
-                to_status=found.status,
-                event="unit_found",
-                actor_id=actor.user_id,
-                at=now,
-                note=f"unit {code} found at the plant; the plant paid {price.minor} fen",
-            )
-        ]
+    _record_find(
+        session,
+        repo,
+        actor,
+        lot=lot,
+        found=found,
+        code=code,
+        find=_Find(
+            custody.HandoverKind.RECEIVE,
+            "plant",
+            price.minor,
+            "unit_found",
+            f"unit {code} found at the plant; the plant paid {price.minor} fen",
+        ),
+        refs=refs,
+        now=now,
     )
     lot.received_units = (lot.received_units or 0) + 1
     session.flush()
@@ -171,10 +154,7 @@ def unit_found_at_station(
     found = repo.discrepancy_of_lot(lot.id, for_update=True)
     if found is None:
         raise DiscrepancyNotFound(lot_id=lot_id)
-    missing = {u.unit_code for u in repo.discrepancy_units(found.id) if u.kind == "missing"}
-    earlier = repo.found_units(found.id)
-    if code not in missing or code in {f.unit_code for f in earlier}:
-        raise rules.UnitNotMissing(unit_code=code, lot_id=lot_id)
+    earlier = _still_missing(repo, found, code, lot_id=lot_id)
     if found.status == DiscrepancyStatus.DECIDED.value:
         at_plant = found.received_units + sum(1 for f in earlier if f.place == "plant")
         paid = (found.adjusted_price_fen or 0) + sum(f.paid_fen for f in earlier)
@@ -183,47 +163,100 @@ def unit_found_at_station(
         )
         if paid > fair.minor:  # an operator's decision paid for more than the plant has
             raise rules.UnitPaidFor(unit_code=code, lot_id=lot_id)
-    station = identity.organisation_row(session, actor.organisation_id)
+    repo.release_unit(lot.id, code, at=now)
+    _record_find(
+        session,
+        repo,
+        actor,
+        lot=lot,
+        found=found,
+        code=code,
+        find=_Find(
+            custody.HandoverKind.FIND,
+            "station",
+            0,
+            "unit_found_at_station",
+            f"unit {code} found at the station, never loaded; back in its stock",
+        ),
+        refs=refs,
+        now=now,
+    )
+    session.flush()
+    return discrepancy_view(session, found)
+
+
+def _still_missing(
+    repo: ReceptionRepository, found: LotDiscrepancy, code: str, *, lot_id: int
+) -> Sequence[LotFoundUnit]:
+    """The units of the discrepancy found so far; UnitNotMissing unless `code` is one its
+    reception reported missing and not among them."""
+    missing = {u.unit_code for u in repo.discrepancy_units(found.id) if u.kind == "missing"}
+    earlier = repo.found_units(found.id)
+    if code not in missing or code in {f.unit_code for f in earlier}:
+        raise rules.UnitNotMissing(unit_code=code, lot_id=lot_id)
+    return earlier
+
+
+@dataclass(frozen=True, slots=True)
+class _Find:
+    """Where a missing unit turned up and what that records."""
+
+    kind: custody.HandoverKind  # RECEIVE at the plant, FIND at the station
+    place: str
+    paid_fen: int
+    event: str
+    note: str
+
+
+def _record_find(
+    session: Session,
+    repo: ReceptionRepository,
+    actor: Actor,
+    *,
+    lot: Lot,
+    found: LotDiscrepancy,
+    code: str,
+    find: _Find,
+    refs: Sequence[str],
+    now: datetime,
+) -> None:
+    """The unit passes to the finder (the plant, or back to the station that held it), is
+    recorded as found, and the discrepancy's history says so."""
+    finder = identity.organisation_row(session, actor.organisation_id)
     custody.hand_over(
         session,
         actor=actor,
         unit_codes=[code],
         handover=custody.Handover(
-            kind=custody.HandoverKind.FIND,
+            kind=find.kind,
             from_id=lot.station_id,
-            to_id=lot.station_id,
+            to_id=actor.organisation_id,
             at=now,
-            place=station.location if station else None,
+            place=finder.location if finder else None,
             ref=f"lot:{lot.id}",
             evidence=" ".join(refs)[:200],
         ),
     )
-    repo.release_unit(lot.id, code, at=now)
     repo.add_found_unit(
         LotFoundUnit(
             discrepancy_id=found.id,
             unit_code=code,
             found_at=now,
             found_by=actor.user_id,
-            paid_fen=0,
-            place="station",
+            paid_fen=find.paid_fen,
+            place=find.place,
         )
     )
-    repo.stage(
-        [
-            LotDiscrepancyStatusChange(
-                discrepancy_id=found.id,
-                from_status=found.status,
-                to_status=found.status,
-                event="unit_found_at_station",
-                actor_id=actor.user_id,
-                at=now,
-                note=f"unit {code} found at the station, never loaded; back in its stock",
-            )
-        ]
+    change = LotDiscrepancyStatusChange(
+        discrepancy_id=found.id,
+        from_status=found.status,
+        to_status=found.status,
+        event=find.event,
+        actor_id=actor.user_id,
+        at=now,
+        note=find.note,
     )
-    session.flush()
-    return discrepancy_view(session, found)
+    repo.stage([change])
 
 
 def _pay(
