@@ -61,19 +61,10 @@ def receive_found_unit(
     InvalidEvidence, and InsufficientFunds (the plant's balance cannot pay). Nothing is
     written when any is raised.
     """
-    lot = access_lot(
-        session,
-        actor=actor,
-        lot_id=lot_id,
-        permission=Permission.PLANT_LOT_RECEIVE,
-        for_update=True,
+    lot, found, code, refs = _discrepancy_of(
+        session, actor, lot_id, unit_code, evidence, permission=Permission.PLANT_LOT_RECEIVE
     )
-    refs = rules.check_references(evidence)
-    code = custody.parse_unit_code(unit_code)
     repo = ReceptionRepository(session)
-    found = repo.discrepancy_of_lot(lot.id, for_update=True)
-    if found is None:
-        raise DiscrepancyNotFound(lot_id=lot_id)
     if found.status != DiscrepancyStatus.DECIDED.value:
         raise rules.DiscrepancyStillOpen(lot_id=lot_id)
     earlier = _still_missing(repo, found, code, lot_id=lot_id)
@@ -141,19 +132,10 @@ def unit_found_at_station(
     is written when any is raised. The discrepancy may still wait for an operator: the
     unit was not received either way, and the operator then decides knowing it.
     """
-    lot = access_lot(
-        session,
-        actor=actor,
-        lot_id=lot_id,
-        permission=Permission.STATION_LOT_SHIP,
-        for_update=True,
+    lot, found, code, refs = _discrepancy_of(
+        session, actor, lot_id, unit_code, evidence, permission=Permission.STATION_LOT_SHIP
     )
-    refs = rules.check_references(evidence)
-    code = custody.parse_unit_code(unit_code)
     repo = ReceptionRepository(session)
-    found = repo.discrepancy_of_lot(lot.id, for_update=True)
-    if found is None:
-        raise DiscrepancyNotFound(lot_id=lot_id)
     earlier = _still_missing(repo, found, code, lot_id=lot_id)
     if found.status == DiscrepancyStatus.DECIDED.value:
         at_plant = found.received_units + sum(1 for f in earlier if f.place == "plant")
@@ -183,6 +165,27 @@ def unit_found_at_station(
     )
     session.flush()
     return discrepancy_view(session, found)
+
+
+def _discrepancy_of(
+    session: Session,
+    actor: Actor,
+    lot_id: int,
+    unit_code: str,
+    evidence: Sequence[str],
+    *,
+    permission: Permission,
+) -> tuple[Lot, LotDiscrepancy, str, list[str]]:
+    """The lot (row-locked, reached with `permission`), its discrepancy (row-locked), the
+    unit code parsed and the evidence references checked; LotNotFound, InvalidEvidence,
+    InvalidUnitCode or DiscrepancyNotFound (the reception matched) otherwise."""
+    lot = access_lot(session, actor=actor, lot_id=lot_id, permission=permission, for_update=True)
+    refs = rules.check_references(evidence)
+    code = custody.parse_unit_code(unit_code)
+    found = ReceptionRepository(session).discrepancy_of_lot(lot.id, for_update=True)
+    if found is None:
+        raise DiscrepancyNotFound(lot_id=lot_id)
+    return lot, found, code, list(refs)
 
 
 def _still_missing(
